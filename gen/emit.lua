@@ -115,9 +115,7 @@ local function plus(n)
   return ""
 end
 
-local function ilist(t)
-  return table.concat(util.map(t, util.int), ", ")
-end
+local ilist = util.ilist
 
 local function signature(L, r)
   r = r or "restrict"
@@ -301,12 +299,12 @@ end
 local function index_table(st, srcname)
   local rows = {}
   if st.mode == "classes" then
-    for _, c in ipairs(st.class_srcs) do rows[#rows + 1] = "    " .. ilist(c.src) .. "," end
+    for _, c in ipairs(st.class_srcs) do rows[#rows + 1] = ilist(c.src) .. "," end
     return "/* " .. explain.index_table("classes") .. " */\n" ..
            "static const int " .. srcname .. "[" .. util.int(#st.class_srcs * st.S) .. "] = {\n" ..
            table.concat(rows, "\n") .. "\n};\n\n"
   end
-  for o = 1, #st.srcs do rows[#rows + 1] = "    " .. ilist(st.srcs[o]) .. "," end
+  for o = 1, #st.srcs do rows[#rows + 1] = ilist(st.srcs[o]) .. "," end
   return "/* " .. explain.index_table("gather") .. " */\n" ..
          "static const int " .. srcname .. "[" .. util.int(st.cout * st.S) .. "] = {\n" ..
          table.concat(rows, "\n") .. "\n};\n\n"

@@ -304,7 +304,7 @@ local function runs_pairs(p, i)
   return nil
 end
 
-local function ilist(t) return table.concat(util.map(t, int), ", ") end
+local ilist = util.ilist
 
 -- The comment block of one layer: shapes, kernel, cost, tiles and reasons,
 -- the weight layout it expects; lines wrapped at 96 columns.

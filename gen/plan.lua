@@ -66,9 +66,10 @@ M.SCHEMA = {
     { "all_vec", "passes", "every channel tile is vector code" },
     { "order", "passes", "{kind, rows_bytes, in_bytes, passes, cb_max}: the order over the image" },
     { "cb", "passes", "channel tiles per pass over the image (passes over channel blocks), or nil" },
-    { "passes", "passes", "{tiles, cb}: the passes over the image and the channel tiles of each" },
+    { "passes", "passes", "{tiles, cb, channels}: the passes over the image, the channel tiles of each" },
     { "pairs", "pairs|band", "true: output rows in pairs (a band: when the bands pair rows and it has two)" },
     { "pairs_why", "pairs|band", '"l2" (shared input rows) or "fma" (independent chains)' },
+    { "runs", "pairs|band", "per region {pairs, full}: row pairs, then columns in whole groups of ur" },
     { "template", "code", "the template that writes the stage" },
     { "band", "band", "{ri, n}: a fused band of n rows of row class ri, from argument y0" },
   },
@@ -90,7 +91,8 @@ M.SCHEMA = {
     { "topo", "topology", "{kind, G, cout_g, in_step, runs, srcs}: the connections' structure" },
     { "tile", "register_tile", "{kind, rows, vecs, nr, cout_g, cost, cands}: the register tile" },
     { "simd", "register_tile", "true: vector code" },
-    { "pair", "pixel_pairs", "{R, nv, k16, wfloats, cost, full, rem, kfull}: pixel-pair tiles, or nil" },
+    { "pair", "pixel_pairs", "{R, nv, k16, wfloats, cost, full, rem, kfull, tail_pairs, tail_single, vpairs, " ..
+                             "vlast, slot}: pixel-pair tiles, or nil" },
     { "mode", "mode", '"dense", "groups", "classes" or "gather"' },
     { "G", "mode", "groups (classes: windows)" }, { "cout_g", "mode", "outputs per group" },
     { "in_step", "mode", "input channels from one group to the next" },
@@ -114,7 +116,7 @@ M.SCHEMA = {
     { "pblock", "blocking", "pixels per block with panels outer" },
     { "nloop", "blocking", "blocks in the loop (the last block, with the tails, follows it)" },
     { "last_p0", "blocking", "first pixel of the last block" },
-    { "prefetch", "prefetch", "{every, tiles, lines, scale}: the next panel's weights, or nil" },
+    { "prefetch", "prefetch", "{every, tiles, lines, scale, tail_floats}: the next panel's weights, or nil" },
     { "inpf", "prefetch", "{per, lines, steps}: the next band's input, or nil" },
     { "template", "code", "the template that writes the stage" },
     { "isa", "code", "the target table whose intrinsics the vector code spells" },
@@ -185,7 +187,7 @@ local CODE = {
 local function band_variant(d, fields)
   local v = {}
   for k, x in pairs(d) do
-    if fields[k] == nil and k ~= "pairs" and k ~= "pairs_why" then
+    if fields[k] == nil and k ~= "pairs" and k ~= "pairs_why" and k ~= "runs" then
       v[k] = x
     end
   end

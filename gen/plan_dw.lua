@@ -20,8 +20,10 @@ function M.borders(tg, st)
   local kind = st.deconv and "deconv" or "conv"
   local rows = axes.classes(kind, st.OH, st.kh, st.sh, st.dh, st.pt, 0, st.H - 1)
   local cols = axes.classes(kind, st.OW, st.kw, st.sw, st.dw, st.pl, 0, st.W - 1)
-  -- generated lines: every region repeats its taps (and ~12 lines of set-up
-  -- and store) once per channel tile; a multiplier makes taps 4 lines
+  -- generated lines, estimated before the channel tiles are chosen: every
+  -- region repeats its taps (and ~12 lines of set-up and store) once per
+  -- kind of channel tile (one, or two with a tail); a multiplier makes taps
+  -- 4 lines
   local ntiles = (st.C % min(st.C, max(1, floor(tg.dw_acc / st.mult))) == 0) and 1 or 2
   local per_tap = st.mult > 1 and 4 or 1
   local lines = (axes.count_taps(rows) * axes.count_taps(cols) * per_tap + 12 * #rows * #cols) * ntiles
@@ -179,12 +181,25 @@ function M.passes(tg, st)
     -- one pass per block of cb main tiles, then one for the tail tile
     order.kind = "blocks"
     order.passes = util.idiv(t1.count, cb) + (st.tiles[2] and 1 or 0)
-    local passes = { { tiles = { t1 }, cb = cb } }
+    local passes = { { tiles = { t1 }, cb = cb, channels = cb * t1.ct } }
     if st.tiles[2] then passes[2] = { tiles = { st.tiles[2] } } end
     return { all_vec = all_vec, order = order, cb = cb, passes = passes }
   end
   -- one pass: every channel tile per pixel group
   return { all_vec = all_vec, order = order, passes = { { tiles = st.tiles } } }
+end
+
+-- How each region runs: its rows in pairs (`pairs`: how many pairs, 0
+-- without row pairs) then one by one, and its columns in groups of ur
+-- (`full`: the columns of whole groups, the rest after them).  One entry
+-- per region, in order.
+function M.runs(regions, ur, pairs)
+  local runs = {}
+  for k, rg in ipairs(regions) do
+    local nrows, ncols = rg.r.v1 - rg.r.v0, rg.c.v1 - rg.c.v0
+    runs[k] = { pairs = pairs and floor(nrows / 2) or 0, full = floor(ncols / ur) * ur }
+  end
+  return runs
 end
 
 -- pairs: two output rows per pixel group when twice the accumulators fit.
@@ -203,9 +218,9 @@ function M.pairs(tg, st)
   end
   local t1 = st.tiles[1]
   if why and 2 * st.ur * t1.nv <= tg.dw_acc then
-    return { pairs = true, pairs_why = why }
+    return { pairs = true, pairs_why = why, runs = M.runs(st.regions, st.ur, true) }
   end
-  return {}
+  return { runs = M.runs(st.regions, st.ur, false) }
 end
 
 return M

@@ -4,6 +4,7 @@
 -- band's input prefetch.  Numbers only: the sentences are explain.lua's;
 -- the measurements behind the rules are in docs/design.md#fusion.
 local util = require("util")
+local plan_dw = require("plan_dw")
 
 local M = {}
 
@@ -98,6 +99,7 @@ function M.bands(tg, L, d, q, dec, build_dw, build_pw)
       for _, rg in ipairs(d.regions) do
         if rg.r == rc then fields.regions[#fields.regions + 1] = { r = rows, c = rg.c } end
       end
+      fields.runs = plan_dw.runs(fields.regions, d.ur, fields.pairs)
       seen[key] = build_dw(d, fields)
       f.dw[#f.dw + 1] = seen[key]
     end

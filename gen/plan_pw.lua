@@ -225,11 +225,15 @@ function M.pixel_pairs(tg, st)
   local pc = (tiles * step_cycles(R, nv) + (rem > 0 and step_cycles(util.ceil_div(rem, 2), nv) or 0)) * k16 / cin +
              P / 16 * k16 / cin
   if not (st.force_pair or pc < t.cost - 1e-9) then return {} end
-  -- full tiles of 2R pixels, then a tail of `rem` pixels (an odd one reads
-  -- its pixel twice and stores it once); input channels in whole vectors
-  -- up to kfull, then the rest under a mask
+  -- full tiles of 2R pixels, then a tail of `rem` pixels in tail_pairs
+  -- pairs, the last one a single pixel when tail_single (read twice, stored
+  -- once); input channels in whole vectors up to kfull, then the rest under
+  -- a mask; each pair's nv accumulators split back into pixels two vectors
+  -- at a time (vpairs), then the last half vector when nv is odd (vlast);
+  -- slot: floats of the packed weights per input channel
   return { pair = { R = R, nv = nv, k16 = k16, wfloats = wfloats, cost = pc, full = tiles * 2 * R, rem = rem,
-                    kfull = floor(cin / VW) * VW } }
+                    kfull = floor(cin / VW) * VW, tail_pairs = util.ceil_div(rem, 2), tail_single = rem % 2 == 1,
+                    vpairs = floor(nv / 2), vlast = nv % 2 == 1, slot = 2 * cout_g } }
 end
 
 -- mode: how the code reads its sources.  The topology's structure, except
@@ -340,7 +344,8 @@ function M.prefetch(tg, st)
     while every < 16 and 2 * every * lines <= tiles * st.S and st.S % (2 * every) == 0 do every = 2 * every end
     -- scale: floats of weights per step of the line index (lines are
     -- issued once per chunk of `every` input channels)
-    r.prefetch = { every = every, tiles = tiles, lines = lines, scale = util.idiv(lf, every) }
+    r.prefetch = { every = every, tiles = tiles, lines = lines, scale = util.idiv(lf, every),
+                   tail_floats = st.ntail > 0 and st.tail_stride or 0 }
   end
   if st.band_lines then
     local tiles = st.mode == "dense" and not r.prefetch and floor(st.pfull / st.mr) * st.npanels or 0

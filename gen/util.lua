@@ -68,6 +68,11 @@ function M.map(t, f)
   return r
 end
 
+-- A list of integers as C text: "1, 2, 3".
+function M.ilist(t)
+  return table.concat(M.map(t, M.int), ", ")
+end
+
 function M.product(t)
   local p = 1
   for i = 1, #t do p = p * t[i] end
