@@ -249,6 +249,21 @@ note "$CC -O2: $summary"
 # shellcheck disable=SC2086  # Check's flags are a word list
 clang_check $ck_cflags
 
+# 3b. scalar: the kernels also build for a 32-bit microcontroller
+# (Cortex-M7, hard float, freestanding: no libc), into an object that
+# references no external symbol (README "Compiling for a target").
+if [ "$target" = scalar ] && [ -n "$clang_done" ]; then
+    m7=$dir/m7.o
+    # shellcheck disable=SC2086
+    $CLANG --target=thumbv7em-none-eabihf -mcpu=cortex-m7 -ffreestanding $WARN -O2 -Werror -I "$out" \
+        -c "$out/$n.c" -o "$m7" >"$dir/m7.log" 2>&1 ||
+        fail "$CLANG --target=thumbv7em-none-eabihf rejects the scalar kernels" "$dir/m7.log"
+    undef=$(llvm-nm "$m7" 2>/dev/null || nm "$m7" 2>/dev/null)
+    undef=$(printf '%s\n' "$undef" | awk '$1 == "U" { print $2 }')
+    [ -z "$undef" ] || fail "the Cortex-M7 object needs external symbols: $undef"
+    note "$CLANG --target=thumbv7em-none-eabihf -ffreestanding: clean, no external symbol"
+fi
+
 # 4'. Which builds run under the sanitizers.  The sanitizer build is the
 # slowest step (the large generated files at -O0, then a slow run), so to keep
 # `make test` within its time budget it runs for the test nets (tests/nets:
