@@ -68,21 +68,31 @@ local OPNAME = { dwconv = "SG_OP_DWCONV", pwconv = "SG_OP_PWCONV", separable = "
 local RESNAME = { none = "SG_RESIDUAL_NONE", self = "SG_RESIDUAL_SELF", named = "SG_RESIDUAL_NAMED" }
 
 -- C statements clamping `v` (empty for no activation).
+-- C statements applying activation `act` to the float `v` (empty for
+-- none): a clamp, or hswish, hsigmoid, sigmoid (sg_expf from sg.h, no
+-- libm) written as the generic kernels compute them, bar the division by 6.
 local function act_c(act)
   if not act then return "" end
+  if act.kind == "hswish" then return "v = v * sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);" end
+  if act.kind == "hsigmoid" then return "v = sg_min(sg_max(v + 3.0f, 0.0f), 6.0f) * (1.0f / 6.0f);" end
+  if act.kind == "sigmoid" then return "v = 1.0f / (1.0f + sg_expf(-v));" end
   local s = {}
   if act.lo then s[#s + 1] = "v = v < " .. util.flt(act.lo) .. " ? " .. util.flt(act.lo) .. " : v;" end
   if act.hi then s[#s + 1] = "v = v > " .. util.flt(act.hi) .. " ? " .. util.flt(act.hi) .. " : v;" end
   return table.concat(s, " ")
 end
 
+local ACT_KIND = { hswish = "SG_ACT_HSWISH", hsigmoid = "SG_ACT_HSIGMOID", sigmoid = "SG_ACT_SIGMOID" }
+
+-- The sg_act initializer of an activation (every field: -Wextra).
 local function act_init(act)
-  if not act then return "{ 0, 0.0f, 0.0f }" end
+  if act and act.kind then return "{ 0, 0.0f, 0.0f, " .. ACT_KIND[act.kind] .. ", 0.0f, 0.0f }" end
+  if not act then return "{ 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }" end
   local flags = {}
   if act.lo then flags[#flags + 1] = "SG_ACT_LO" end
   if act.hi then flags[#flags + 1] = "SG_ACT_HI" end
   return "{ " .. table.concat(flags, " | ") .. ", " .. util.flt(act.lo or 0) .. ", " ..
-         util.flt(act.hi or 0) .. " }"
+         util.flt(act.hi or 0) .. ", SG_ACT_CLAMP, 0.0f, 0.0f }"
 end
 
 -- A linear expression: terms {coef, var} (zero coefficients dropped) plus

@@ -261,6 +261,7 @@ end
 
 function M.act_name(act)
   if not act then return "none" end
+  if act.kind then return act.kind end
   if act.lo == 0 and act.hi == 6 then return "relu6" end
   if act.lo == 0 and not act.hi then return "relu" end
   return "clamp [" .. (act.lo and fmt("%.9g", act.lo) or "-inf") .. ", " ..

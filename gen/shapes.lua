@@ -184,10 +184,13 @@ function Ctx:shape(field, v, need)
   return ok and r or nil
 end
 
+local NONLINEAR = { hswish = true, hsigmoid = true, sigmoid = true }
+
 function Ctx:act(field, v)
   if v == nil or v == "none" then return nil, true end
   if v == "relu" then return { lo = 0 }, true end
   if v == "relu6" then return { lo = 0, hi = 6 }, true end
+  if NONLINEAR[v] then return { kind = v }, true end
   if type(v) == "table" then
     if not self:keys(field .. ".", v, { "min", "max" }) then return nil, false end
     local r = {}
@@ -209,7 +212,8 @@ function Ctx:act(field, v)
     if r.lo == nil and r.hi == nil then return nil, true end
     return r, true
   end
-  self:err(field, "must be \"none\", \"relu\", \"relu6\" or {min=, max=}, got " .. show(v))
+  self:err(field, "must be \"none\", \"relu\", \"relu6\", \"hswish\", \"hsigmoid\", \"sigmoid\" or " ..
+    "{min=, max=}, got " .. show(v))
   return nil, false
 end
 

@@ -76,7 +76,7 @@ M.avx512 = target({
   load = call("_mm512_loadu_ps"), store = call("_mm512_storeu_ps"),
   fma = call("_mm512_fmadd_ps"),                 -- fma(a, b, c) = a * b + c
   set1 = call("_mm512_set1_ps"), zero = function() return "_mm512_setzero_ps()" end,
-  add = call("_mm512_add_ps"), max = call("_mm512_max_ps"), min = call("_mm512_min_ps"),
+  add = call("_mm512_add_ps"), mul = call("_mm512_mul_ps"), max = call("_mm512_max_ps"), min = call("_mm512_min_ps"),
   masked = true, mt = "__mmask16",
   mask = function(n) return string.format("(__mmask16)0x%04X", math.floor(2 ^ n - 1)) end,
   mload = function(p, m) return "_mm512_maskz_loadu_ps(" .. m .. ", " .. p .. ")" end,
@@ -113,7 +113,7 @@ M.avx2 = target({
   load = call("_mm256_loadu_ps"), store = call("_mm256_storeu_ps"),
   fma = call("_mm256_fmadd_ps"),
   set1 = call("_mm256_set1_ps"), zero = function() return "_mm256_setzero_ps()" end,
-  add = call("_mm256_add_ps"), max = call("_mm256_max_ps"), min = call("_mm256_min_ps"),
+  add = call("_mm256_add_ps"), mul = call("_mm256_mul_ps"), max = call("_mm256_max_ps"), min = call("_mm256_min_ps"),
   masked = true, mt = "__m256i",
   mask = function(n) return "_mm256_setr_epi32(" .. lanes(n, 8, "-1", "0") .. ")" end,
   mload = function(p, m) return "_mm256_maskload_ps(" .. p .. ", " .. m .. ")" end,
@@ -136,7 +136,7 @@ M.neon = target({
   load = call("vld1q_f32"), store = call("vst1q_f32"),
   fma = function(a, b, c) return "vfmaq_f32(" .. c .. ", " .. a .. ", " .. b .. ")" end,
   set1 = call("vdupq_n_f32"), zero = function() return "vdupq_n_f32(0.0f)" end,
-  add = call("vaddq_f32"), max = call("vmaxq_f32"), min = call("vminq_f32"),
+  add = call("vaddq_f32"), mul = call("vmulq_f32"), max = call("vmaxq_f32"), min = call("vminq_f32"),
   masked = false,
   -- a vector from fewer than 4 floats (CT = 1 or 2 input channels)
   part = function(p, n)

@@ -52,13 +52,26 @@ typedef enum sg_op {
     SG_OP_BOTTLENECK = 5
 } sg_op;
 
-/* An activation: clamp to [lo, hi]; a bound applies only if its flag is set.
- * none = {0}, relu = {SG_ACT_LO, 0, 0}, relu6 = {SG_ACT_LO | SG_ACT_HI, 0, 6}. */
+/* An activation.  kind SG_ACT_CLAMP (0): clamp to [lo, hi], a bound
+ * applying only if its flag is set: none = {0}, relu = {SG_ACT_LO, 0, 0},
+ * relu6 = {SG_ACT_LO | SG_ACT_HI, 0, 6}.  The other kinds ignore flags, lo
+ * and hi:
+ *   SG_ACT_HSWISH    x * min(max(x + 3, 0), 6) / 6
+ *   SG_ACT_HSIGMOID  min(max(x + 3, 0), 6) / 6
+ *   SG_ACT_SIGMOID   1 / (1 + e^-x)
+ *   SG_ACT_AFFINE    scale * x + offset (the generated tests' error bounds) */
 #define SG_ACT_LO 1
 #define SG_ACT_HI 2
+#define SG_ACT_CLAMP 0
+#define SG_ACT_HSWISH 1
+#define SG_ACT_HSIGMOID 2
+#define SG_ACT_SIGMOID 3
+#define SG_ACT_AFFINE 4
 typedef struct sg_act {
     int flags;
     float lo, hi;
+    int kind;
+    float scale, offset;
 } sg_act;
 
 #define SG_RESIDUAL_NONE 0
@@ -114,6 +127,31 @@ typedef struct sg_layer {
 /* Clamp helpers used by generated code and the generic kernels. */
 static inline float sg_max(float a, float b) { return a > b ? a : b; }
 static inline float sg_min(float a, float b) { return a < b ? a : b; }
+
+/* e^x for the generated code's sigmoid, without libm (microcontrollers):
+ * x = n ln2 + r, |r| <= ln2 / 2, e^r = 1 + r + r^2 P(r) with Cephes' expf
+ * polynomial, 2^n put into the exponent bits.  Within 1 unit in the last
+ * place of glibc's expf over [-87.3, 88] (tests/runtime checks 2); 0 below,
+ * e^88 above (no infinities). */
+static inline float sg_expf(float x)
+{
+    union { float f; unsigned u; } s;
+    float n, r, p;
+    if (x > 88.0f) x = 88.0f;
+    if (x < -87.3f) return 0.0f;
+    n = (float)(int)(x * 1.44269504f + (x < 0.0f ? -0.5f : 0.5f));
+    r = x - n * 0.693359375f;           /* ln2 in two parts: exact n * hi */
+    r = r + n * 2.12194440e-4f;
+    p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * r * r + r + 1.0f;
+    s.u = (unsigned)((int)n + 127) << 23;
+    return p * s.f;
+}
 
 /* ---- the generic kernels (runtime/sg_generic.c): the oracle ----------- */
 

@@ -18,6 +18,7 @@
  */
 #include "sg.h"
 
+#include <math.h>
 #include <stddef.h>
 
 /* Offset of element [y][x][c] of a tensor [.][w][ch]. */
@@ -183,14 +184,23 @@ static void pwconv(const sg_layer *L, size_t npix, const float *in,
 
 /* ---- activation and residual ---------------------------------------------- */
 
+static float relu6(float x) { return x < 0.0f ? 0.0f : x > 6.0f ? 6.0f : x; }
+
 static void activate(float *v, size_t n, sg_act a)
 {
     for (size_t k = 0; k < n; k++) {
         float t = v[k];
-        if (a.flags & SG_ACT_LO)
-            t = t < a.lo ? a.lo : t;
-        if (a.flags & SG_ACT_HI)
-            t = t > a.hi ? a.hi : t;
+        switch (a.kind) {
+        case SG_ACT_HSWISH: t = t * relu6(t + 3.0f) / 6.0f; break;
+        case SG_ACT_HSIGMOID: t = relu6(t + 3.0f) / 6.0f; break;
+        case SG_ACT_SIGMOID: t = 1.0f / (1.0f + expf(-t)); break;
+        case SG_ACT_AFFINE: t = a.scale * t + a.offset; break;
+        default:
+            if (a.flags & SG_ACT_LO)
+                t = t < a.lo ? a.lo : t;
+            if (a.flags & SG_ACT_HI)
+                t = t > a.hi ? a.hi : t;
+        }
         v[k] = t;
     }
 }

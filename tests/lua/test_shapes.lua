@@ -527,6 +527,9 @@ function T.act_forms()
     H.eq(L('{ max = 3 }'), { hi = 3 }, f .. " {max}")
     H.eq(L('{ min = 1, max = 1 }'), { lo = 1, hi = 1 }, f .. " min == max")
     H.eq(L('{}'), nil, f .. " {} clamps nothing")
+    H.eq(L('"hswish"'), { kind = "hswish" }, f .. " hswish")
+    H.eq(L('"hsigmoid"'), { kind = "hsigmoid" }, f .. " hsigmoid")
+    H.eq(L('"sigmoid"'), { kind = "sigmoid" }, f .. " sigmoid")
   end
 end
 
@@ -534,7 +537,8 @@ function T.act_errors()
   for _, f in ipairs({ "act", "dw_act", "mid_act" }) do
     local function bad(v, field, ...) return bad_layer('{ op = "bottleneck", ' .. f .. ' = ' .. v .. ' }', field,
       ...) end
-    bad('"relu7"', f, '"relu7"')
+    bad('"relu7"', f, '"relu7"', '"hswish", "hsigmoid", "sigmoid"')
+    bad('"HSwish"', f, '"HSwish"')
     bad('"RELU"', f, '"RELU"')
     bad('1', f, "got 1")
     bad('true', f, "true")

@@ -90,9 +90,9 @@ typedef struct geo {
     int kh, kw, sh, sw, dh, dw, pt, pl, pb, pr;
 } geo;
 
-static const sg_act ACT_NONE = {0, 0.0f, 0.0f};
-static const sg_act ACT_RELU = {SG_ACT_LO, 0.0f, 0.0f};
-static const sg_act ACT_RELU6 = {SG_ACT_LO | SG_ACT_HI, 0.0f, 6.0f};
+static const sg_act ACT_NONE = {0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f};
+static const sg_act ACT_RELU = {SG_ACT_LO, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f};
+static const sg_act ACT_RELU6 = {SG_ACT_LO | SG_ACT_HI, 0.0f, 6.0f, SG_ACT_CLAMP, 0.0f, 0.0f};
 
 /* README dwconv: OH = floor((H + pt + pb - (k-1)*d - 1) / s) + 1 */
 static int conv_size(int n, int k, int s, int d, int p0, int p1)
@@ -1008,24 +1008,31 @@ START_TEST(activations_hand)
     static const float mn[10] = {-1.5f, -1.5f, -1, -0.25f, 0, 0.5f, 3, 6,
                                  6.5f, 10};
     static const float mx[10] = {-8, -6.5f, -1, -0.25f, 0, 0.5f, 2, 2, 2, 2};
+    /* x * min(max(x + 3, 0), 6) / 6 and min(max(x + 3, 0), 6) / 6, by hand:
+     * -1 -> -2/6 and 2/6; -0.25 -> -0.6875/6 and 2.75/6; 0.5 -> 1.75/6 and
+     * 3.5/6; from 3 on hsigmoid is 1 and hswish x */
+    static const float hswish[10] = {0, 0, -2.0f / 6.0f, -0.6875f / 6.0f, 0, 1.75f / 6.0f, 3, 6, 6.5f, 10};
+    static const float hsigmoid[10] = {0, 0, 2.0f / 6.0f, 2.75f / 6.0f, 0.5f, 3.5f / 6.0f, 1, 1, 1, 1};
     const struct {
         const char *name;
         sg_act act;
         const float *want;
-    } cases[6] = {
-        {"none", {0, 0, 0}, x},
-        {"relu", {SG_ACT_LO, 0, 0}, relu},
-        {"relu6", {SG_ACT_LO | SG_ACT_HI, 0, 6}, relu6},
-        {"{min=-1.5, max=2}", {SG_ACT_LO | SG_ACT_HI, -1.5f, 2}, mm},
-        {"{min=-1.5}", {SG_ACT_LO, -1.5f, 99}, mn},
-        {"{max=2}", {SG_ACT_HI, -99, 2}, mx},
+    } cases[8] = {
+        {"none", {0, 0, 0, SG_ACT_CLAMP, 0, 0}, x},
+        {"relu", {SG_ACT_LO, 0, 0, SG_ACT_CLAMP, 0, 0}, relu},
+        {"relu6", {SG_ACT_LO | SG_ACT_HI, 0, 6, SG_ACT_CLAMP, 0, 0}, relu6},
+        {"{min=-1.5, max=2}", {SG_ACT_LO | SG_ACT_HI, -1.5f, 2, SG_ACT_CLAMP, 0, 0}, mm},
+        {"{min=-1.5}", {SG_ACT_LO, -1.5f, 99, SG_ACT_CLAMP, 0, 0}, mn},
+        {"{max=2}", {SG_ACT_HI, -99, 2, SG_ACT_CLAMP, 0, 0}, mx},
+        {"hswish", {0, 0, 0, SG_ACT_HSWISH, 0, 0}, hswish},
+        {"hsigmoid", {0, 0, 0, SG_ACT_HSIGMOID, 0, 0}, hsigmoid},
     };
     const geo g = {1, 1, 1, 1, 1, 1, 0, 0, 0, 0};
     float wt[10], b[10] = {0};
     sg_weights w = {wt, b, NULL, NULL, NULL, NULL};
     for (int k = 0; k < 10; k++)
         wt[k] = 1.0f;
-    for (int t = 0; t < 6; t++) {
+    for (int t = 0; t < 8; t++) {
         sg_layer L = mk_dw(1, 1, 10, g, 1);
         float *out;
         L.act = cases[t].act;
@@ -1033,6 +1040,42 @@ START_TEST(activations_hand)
         expect_exact(cases[t].name, out, cases[t].want, 1, 1, 10);
         ffree(out);
     }
+    /* sigmoid: 1/2 at 0, symmetric (s(x) + s(-x) = 1), 1 / (1 + e^-x) */
+    {
+        static const float xs[5] = {-10, -1, 0, 1, 10};
+        float ws[5] = {1, 1, 1, 1, 1}, bs[5] = {0};
+        sg_weights w5 = {ws, bs, NULL, NULL, NULL, NULL};
+        sg_layer L = mk_dw(1, 1, 5, g, 1);
+        float *out;
+        L.act.kind = SG_ACT_SIGMOID;
+        out = run(&L, &w5, xs, NULL);
+        ck_assert_float_eq(out[2], 0.5f);
+        ck_assert_float_eq_tol(out[3], 0.7310585786f, 1e-7f);
+        ck_assert_float_eq_tol(out[1] + out[3], 1.0f, 1e-7f);
+        ck_assert_float_eq_tol(out[4], 0.9999546f, 1e-7f);
+        ck_assert_float_eq_tol(out[0], 4.539787e-5f, 1e-11f);
+        ffree(out);
+    }
+}
+END_TEST
+
+/* sg_expf (sg.h), the generated code's exponential for sigmoid, against
+ * libm's expf over its whole range: within 2 units in the last place (1
+ * measured with glibc; 2 leaves room for another libm or contraction). */
+START_TEST(sg_expf_within_2_ulp)
+{
+    double worst = 0.0;
+    float at = 0.0f;
+    for (int i = -873000; i <= 880000; i += 7) {
+        const float x = (float)i * 1e-4f;
+        const float a = sg_expf(x), b = expf(x);
+        const double ulp = (double)nextafterf(b, 3.4e38f) - (double)b;
+        const double d = fabs((double)a - (double)b) / ulp;
+        if (d > worst) { worst = d; at = x; }
+    }
+    ck_assert_msg(worst <= 2.0, "sg_expf is %.2f units in the last place off at x = %.9g", worst, (double)at);
+    ck_assert_float_eq(sg_expf(-100.0f), 0.0f);
+    ck_assert_msg(sg_expf(100.0f) < 3.4e38f && sg_expf(100.0f) == sg_expf(88.0f), "saturates at e^88");
 }
 END_TEST
 
@@ -1422,6 +1465,7 @@ static Suite *generic_suite(void)
 
     tc = tcase_create("act_residual_bias");
     tcase_add_test(tc, activations_hand);
+    tcase_add_test(tc, sg_expf_within_2_ulp);
     tcase_add_test(tc, residual_hand);
     tcase_add_test(tc, separable_dw_act_hand);
     tcase_add_loop_test(tc, bias_off_ignores_bias_pointers, 0, 5);

@@ -8,8 +8,9 @@
  * accumulation length across its stages, bias and residual included), so
  * each differs from the exact value by at most gamma_K * M, where
  * gamma_K = K*u/(1 - K*u), u = 2^-24, and M is the same computation on
- * |weights| and |inputs| (activations are 1-Lipschitz clamps).  The test
- * allows 2 * gamma_K * M per output.
+ * |weights| and |inputs|, each activation replaced by a bound on what it
+ * makes of a magnitude and of the error it carries (magnitude_act).  The
+ * test allows 2 * gamma_K * M per output.
  *
  * Every buffer has canaries after it; output and scratch start as NaN
  * garbage; the input must be unchanged; two runs must agree bit for bit.
@@ -88,12 +89,22 @@ static float *abs_copy(const float *p, size_t n)
     return q;
 }
 
-/* Magnitude run: an activation inside the layer may lift a value to its
- * bound; on non-negative data max(x, bound) covers that. */
+/* Magnitude run: what an activation makes of the bound m >= 0 on its
+ * input's magnitude and error.  A clamp is 1-Lipschitz but may lift a value
+ * to its bound: max(m, bound).  hswish: |f(x)| <= |x|, slope <= 3/2: 1.5 m.
+ * hsigmoid: |f(x)| <= 1/2 + |x|/6, slope <= 1/6: 1/2 + m/6.  sigmoid:
+ * |f(x)| <= 1/2 + |x|/4, slope <= 1/4: 1/2 + m/4.  The rounding of the
+ * activation itself is in the accumulation length. */
 static sg_act magnitude_act(sg_act a)
 {
-    sg_act r = { 0, 0.0f, 0.0f };
+    sg_act r = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f };
     float c = 0.0f;
+    switch (a.kind) {
+    case SG_ACT_HSWISH: r.kind = SG_ACT_AFFINE; r.scale = 1.5f; return r;
+    case SG_ACT_HSIGMOID: r.kind = SG_ACT_AFFINE; r.scale = 1.0f / 6.0f; r.offset = 0.5f; return r;
+    case SG_ACT_SIGMOID: r.kind = SG_ACT_AFFINE; r.scale = 0.25f; r.offset = 0.5f; return r;
+    default: break;
+    }
     if ((a.flags & SG_ACT_LO) && a.lo > 0.0f) c = a.lo;
     if ((a.flags & SG_ACT_HI) && a.hi < 0.0f && -a.hi > c) c = -a.hi;
     if (c > 0.0f) { r.flags = SG_ACT_LO; r.lo = c; }
@@ -133,14 +144,29 @@ static weight_sizes sizes_of(const sg_layer *L)
     return z;
 }
 
+/* Roundings of an activation, counted like products of the accumulation:
+ * a clamp none; hswish and hsigmoid (x + 3, the product(s), the 1/6) 4;
+ * sigmoid (sg_expf within 2 units in the last place of expf, the sum, the
+ * division, both sides) 8. */
+static int act_roundings(sg_act a)
+{
+    switch (a.kind) {
+    case SG_ACT_HSWISH:
+    case SG_ACT_HSIGMOID: return 4;
+    case SG_ACT_SIGMOID: return 8;
+    default: return 0;
+    }
+}
+
 static int accumulation_length(const sg_layer *L)
 {
+    const int acts = act_roundings(L->dw_act) + act_roundings(L->mid_act) + act_roundings(L->act);
     switch (L->op) {
     case SG_OP_DWCONV:
-    case SG_OP_DWDECONV: return L->kh * L->kw + 2;
-    case SG_OP_PWCONV: return L->pw_s + 2;
-    case SG_OP_SEPARABLE: return L->kh * L->kw + L->pw_s + 4;
-    case SG_OP_BOTTLENECK: return L->kh * L->kw + L->pw_s + L->up_kh * L->up_kw + 6;
+    case SG_OP_DWDECONV: return L->kh * L->kw + 2 + acts;
+    case SG_OP_PWCONV: return L->pw_s + 2 + acts;
+    case SG_OP_SEPARABLE: return L->kh * L->kw + L->pw_s + 4 + acts;
+    case SG_OP_BOTTLENECK: return L->kh * L->kw + L->pw_s + L->up_kh * L->up_kw + 6 + acts;
     }
     return 0;
 }
@@ -195,7 +221,8 @@ START_TEST(test_layer)
     check_canary(L->name, "the generic kernel's output", ref, nout);
 
     sg_layer M = *L;
-    M.act.flags = 0;
+    M.act = magnitude_act(L->act);
+    if (M.act.kind == SG_ACT_CLAMP) M.act.flags = 0;   /* a final clamp cannot lift an error */
     M.dw_act = magnitude_act(L->dw_act);
     M.mid_act = magnitude_act(L->mid_act);
     float *a_in = abs_copy(in, nin), *a_skip = abs_copy(skip, nout);
