@@ -6,6 +6,7 @@ local template = require("template")
 local cindent = require("cindent")
 local targets = require("targets")
 local explain = require("explain")
+local arena_plan = require("arena")
 
 local M = {}
 
@@ -37,7 +38,7 @@ M.TEMPLATE_VARS = {
   "about",
   -- net.h.in, net.c.in, check.c.in
   "net", "plan", "file", "target", "NET", "human", "ilist", "act_init", "OPNAME", "RESNAME", "cflags",
-  "target_note", "header", "layer_code",
+  "target_note", "header", "layer_code", "arena", "forward",
   -- includes: simd/store.c.in, simd/band_prefetch.c.in, scalar/*_tile.c.in
   "acc", "at", "n", "V", "per", "line", "mr", "nr", "o", "t", "rc", "cc",
 }
@@ -64,7 +65,8 @@ local function include(name, vars)
 end
 
 local OPNAME = { dwconv = "SG_OP_DWCONV", pwconv = "SG_OP_PWCONV", separable = "SG_OP_SEPARABLE",
-                 dwdeconv = "SG_OP_DWDECONV", bottleneck = "SG_OP_BOTTLENECK" }
+                 dwdeconv = "SG_OP_DWDECONV", bottleneck = "SG_OP_BOTTLENECK", conv = "SG_OP_CONV",
+                 pool = "SG_OP_POOL", fc = "SG_OP_FC", se = "SG_OP_SE", softmax = "SG_OP_SOFTMAX" }
 local RESNAME = { none = "SG_RESIDUAL_NONE", self = "SG_RESIDUAL_SELF", named = "SG_RESIDUAL_NAMED" }
 
 -- C statements clamping `v` (empty for no activation).
@@ -188,9 +190,20 @@ helpers = { act_c = act_c, lin = lin, plus = plus, flt = util.flt, region_commen
 local function tile_name(st)
   if st.kind == "spatial" then
     return util.int(st.tiles[1].nacc) .. "c" .. util.int(st.ur) .. "p" .. (st.pairs and "2r" or "")
+  elseif st.kind == "conv" then
+    return util.int(st.nr) .. "c" .. util.int(st.ur) .. "p"
+  elseif st.kind == "pool" then
+    return util.int(st.tiles[1].nacc) .. "c1p"
+  elseif st.kind == "gpool" then
+    return util.int(math.min(8, st.C)) .. "c1p"
+  elseif st.kind == "softmax" or st.kind == "scale" then
+    return util.int(st.C) .. "c1p"
   end
   return util.int(st.mr) .. "x" .. util.int(st.nr) .. (st.pair and "pairs" or "")
 end
+
+local PREFIX = { pw = "Pw_", conv = "Conv_", pool = "Pool_", gpool = "Gpool_", softmax = "Softmax_",
+                 scale = "Scale_" }
 
 -- The name of the function that runs stage i of layer L and the one-line
 -- comment that opens it (explain.kernel: its template, layer, stage and
@@ -200,7 +213,7 @@ end
 -- band projection over n pixels (P<n>).  Static names mix case, so they
 -- never meet a layer's (lower-case) names.
 local function kernel(L, nstages, i, st)
-  local kind = st.kind == "pw" and "Pw_" or st.deconv and "Up_" or "Dw_"
+  local kind = PREFIX[st.kind] or st.deconv and "Up_" or "Dw_"
   local variant = nstages > 1 and ("_S" .. util.int(i)) or ""
   if st.band then
     variant = "_R" .. util.int(st.band.ri) .. "N" .. util.int(st.band.n)
@@ -344,9 +357,12 @@ local function layer_code(net, p)
       calls = fused_calls(L, p, const)
     end
     if not p.fused then
-      local args = { buffer(st.src, i - 1, const), buffer(st.dst, i, const),
-                     st.woff > 0 and ("packed + " .. const("S" .. util.int(i) .. "_W", st.woff,
-                       explain.offset("w", i))) or "packed" }
+      local args = { buffer(st.src, i - 1, const), buffer(st.dst, i, const) }
+      if st.wfloats > 0 then
+        args[#args + 1] = st.woff > 0 and ("packed + " .. const("S" .. util.int(i) .. "_W", st.woff,
+          explain.offset("w", i))) or "packed"
+      end
+      if st.gate_at then args[#args + 1] = buffer({ "scratch", st.gate_at }, i - 1, const) end
       if st.res then args[#args + 1] = st.res end
       if st.staged then
         args[#args + 1] = "scratch + " .. const("S" .. util.int(i) .. "_STAGE", st.stage_off,
@@ -354,16 +370,48 @@ local function layer_code(net, p)
       end
       calls[#calls + 1] = vars.fn .. "(" .. table.concat(args, ", ") .. ");"
     end
-    local ww, wb = "dw_w", "dw_b"
-    if L.op == "bottleneck" and i == 3 then ww, wb = "up_w", "up_b" end
     local pv = util.copy(helpers)
-    pv.st, pv.ww, pv.wb = st, ww, wb
+    pv.st, pv.ww, pv.wb = st, st.wnames and st.wnames.w, st.wnames and st.wnames.b
     packs[#packs + 1] = render("pack.c.in", pv)
   end
-  return cindent.indent(render("layer.c.in", {
-    p = p, fname = fname, comment_lines = explain.layer_comment(p), stage_code = stage_code,
-    calls = calls, pack_code = table.concat(packs), signature = signature, consts = consts, int = util.int,
-  }))
+  local lv = util.copy(helpers)
+  lv.p, lv.fname, lv.comment_lines, lv.stage_code = p, fname, explain.layer_comment(p), stage_code
+  lv.calls, lv.pack_code, lv.signature, lv.consts = calls, table.concat(packs), signature, consts
+  return cindent.indent(render("layer.c.in", lv))
+end
+
+-- The whole net's entry points (one chain): N_pack's calls and N_forward's,
+-- each layer's tensors, scratch and packed weights at the offsets of the
+-- arena plan `a`, named in enums.
+local function forward_code(net, plan, a)
+  local pk_consts, pk_const = constants()
+  local fw_consts, fw_const = constants()
+  local packs, calls = {}, {}
+  local n = #plan.layers
+  local function tensor(i)        -- the output of layer i (0: the net's input)
+    if i == 0 then return "in" end
+    if i == n then return "out" end
+    local L = plan.layers[i].L
+    return "arena + " .. fw_const(L.name:upper() .. "_OUT", a.tensor[i].offset, explain.offset("layer_out", L.name))
+  end
+  for i, p in ipairs(plan.layers) do
+    local L = p.L
+    local U = L.name:upper()
+    local w = a.packed[i] > 0 and ("packed + " .. pk_const(U .. "_W", a.packed[i], explain.offset("layer_w", L.name)))
+      or "packed"
+    packs[#packs + 1] = net.name .. "_" .. L.name .. "_pack(&w[" .. util.int(i - 1) .. "], " .. w .. ");"
+    local fw = a.packed[i] > 0 and ("packed + " .. fw_const(U .. "_W", a.packed[i], explain.offset("layer_w", L.name)))
+      or "packed"
+    local args = { tensor(i - 1) }
+    if L.residual == "named" then args[#args + 1] = tensor(L.skip - 1) end
+    args[#args + 1] = tensor(i)
+    args[#args + 1] = fw
+    local s = a.scratch[i]
+    args[#args + 1] = s and ("arena + " .. fw_const(U .. "_SCRATCH", s.offset, explain.offset("layer_scratch", L.name)))
+      or "NULL"
+    calls[#calls + 1] = net.name .. "_" .. L.name .. "(" .. table.concat(args, ", ") .. ");"
+  end
+  return { pack_consts = pk_consts, packs = packs, consts = fw_consts, calls = calls }
 end
 
 -- Renders every file of a planned net; note: the TARGET=native note for
@@ -375,15 +423,20 @@ function M.net(plan, file, runtime_dir, note)
     net = net, plan = plan, file = file, target = plan.target, NET = net.name:upper(),
     human = util.human, signature = signature, ilist = ilist, act_init = act_init,
     OPNAME = OPNAME, RESNAME = RESNAME, cflags = tg.cflags,
-    target_note = note or "", header = tg.header,
+    target_note = note or "", header = tg.header, int = util.int, include = include,
   }
+  local a = arena_plan.plan(plan)
+  if a then
+    common.arena = a
+    common.forward = forward_code(net, plan, a)
+  end
   local layers = {}
   for i, p in ipairs(plan.layers) do layers[i] = layer_code(net, p) end
   local cv = util.copy(common)
   cv.layer_code = layers
   local files = {
     { net.name .. ".h", render("net.h.in", common) },
-    { net.name .. ".c", render("net.c.in", cv) },
+    { net.name .. ".c", cindent.indent(render("net.c.in", cv)) },
     { "check/" .. net.name .. "_check.c", render("check.c.in", common) },
   }
   for _, rt in ipairs({ { "sg.h", "sg.h" }, { "check/sg_generic.c", "sg_generic.c" } }) do

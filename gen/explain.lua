@@ -7,6 +7,7 @@ local targets = require("targets")
 local M = {}
 
 local fmt, int = string.format, util.int
+local STAGE_WORD
 
 -- bytes as whole KiB, rounded up (sizes) or down (limits)
 local function kib(bytes) return util.ceil_div(bytes, 1024) end
@@ -307,17 +308,39 @@ end
 
 local ilist = util.ilist
 
--- The comment block of one layer: shapes, kernel, cost, tiles and reasons,
--- the weight layout it expects; lines wrapped at 96 columns.
-function M.layer_comment(p)
-  local L = p.L
-  local t = {}
-  local function add(s) t[#t + 1] = s end
-  add(fmt("input %dx%dx%d -> output %dx%dx%d (NHWC, float32)", L.H, L.W, L.C, L.OH, L.OW, L.OC))
-  if L.op ~= "pwconv" then
-    local pad = L.pad == "same" and "SAME" or L.pad == "valid" and "VALID" or "explicit"
-    add(fmt("kernel %dx%d, stride %dx%d, dilation %dx%d, padding %s (top %d, left %d, bottom %d, right %d)%s", L.kh,
-      L.kw, L.sh, L.sw, L.dh, L.dw, pad, L.pt, L.pl, L.pb, L.pr, L.mult > 1 and (", multiplier " .. L.mult) or ""))
+local function kernel_line(L)
+  local pad = L.pad == "same" and "SAME" or L.pad == "valid" and "VALID" or "explicit"
+  return fmt("kernel %dx%d, stride %dx%d, dilation %dx%d, padding %s (top %d, left %d, bottom %d, right %d)%s", L.kh,
+    L.kw, L.sh, L.sw, L.dh, L.dw, pad, L.pt, L.pl, L.pb, L.pr, L.mult > 1 and (", multiplier " .. L.mult) or "")
+end
+
+local POOLED = { avg = "average", max = "maximum" }
+STAGE_WORD = { pw = "projection", spatial = "depthwise", conv = "convolution", pool = "pool",
+               gpool = "global pool", softmax = "softmax", scale = "scale" }
+local NOT_FACTORIZED = { conv = true, pool = true, fc = true, se = true, softmax = true }
+
+-- The lines saying what layer L computes (after its shapes).
+local function op_lines(L, add)
+  local op = L.op
+  if op == "conv" then
+    add(kernel_line(L) .. ((L.groups or 1) > 1 and (fmt(", %d groups", L.groups)) or ""))
+  elseif op == "pool" then
+    if L.global then
+      add(fmt("global %s over the %dx%d pixels", POOLED[L.pool], L.H, L.W))
+    else
+      add(kernel_line(L))
+      add(fmt("%s over %s", POOLED[L.pool], L.pool == "max" and "the window cells inside the input" or
+        L.count_pad and fmt("%dx%d cells (count_pad)", L.kh, L.kw) or "the window cells inside the input"))
+    end
+  elseif op == "fc" then
+    add(fmt("fully connected: %d -> %d (the input flattened in NHWC order)", L.H * L.W * L.C, L.OC))
+  elseif op == "se" then
+    add(fmt("squeeze-excite: the channel means, %d -> %d (se_act %s), %d -> %d (gate %s), the input scaled per " ..
+      "channel", L.C, L.reduce, M.act_name(L.se_act), L.reduce, L.C, M.act_name(L.gate)))
+  elseif op == "softmax" then
+    add(fmt("softmax over the %d channels of each pixel", L.C))
+  elseif op ~= "pwconv" then
+    add(kernel_line(L))
   end
   if L.pw then
     local kind = "dense"
@@ -343,34 +366,70 @@ function M.layer_comment(p)
     acts[#acts + 1] = "residual: the input of \"" .. L.skip_name .. "\" (argument skip)"
   end
   add(table.concat(acts, ", "))
-  add(fmt("MACs %s (standard convolution: %s, %sx fewer), parameters %s", int(p.macs), int(p.std_macs),
-    util.fixed(p.std_macs / p.macs, 1), int(p.params)))
-  add(fmt("packed weights %s floats, scratch %s floats", int(p.packed_floats), int(p.scratch_floats)))
-  for i, st in ipairs(p.stages) do
-    add("")
-    if st.kind == "spatial" then
-      add(fmt("stage %d: %s %dx%d -> %dx%dx%d", i, st.deconv and "transposed depthwise" or "depthwise", st.kh, st.kw,
-        st.OH, st.OW, st.OC))
-      add("  tile: " .. M.dw_tile(st))
-      add("  borders: " .. M.borders(st))
-      add("  order: " .. dw_order_pairs(st, runs_pairs(p, i)))
-      if i == 1 and p.fusion then add("  " .. M.fusion(p)) end
-    else
-      add(fmt("stage %d: projection %d pixels, %d -> %d channels", i, st.P, st.cin, st.cout))
-      add("  tile: " .. M.pw_tile(st))
-    end
+end
+
+-- The tile of a stage of the whole-network ops.
+local function net_stage_tile(st)
+  if st.kind == "conv" then
+    return fmt("%d output channel%s x %d pixel%s a step%s; %d panel%s of %d a group%s", st.nr, s_if(st.nr), st.ur,
+      s_if(st.ur), st.simd and "" or " (scalar code)", st.npanels, s_if(st.npanels), st.nr,
+      st.ntail > 0 and fmt(" + a %d-channel tail", st.ntail) or "")
   end
-  add("")
-  add("weights (sg_weights, TFLite layouts):")
+  return fmt("%d channel%s a step (scalar code)", st.tiles[1].nacc, s_if(st.tiles[1].nacc))
+end
+
+-- The lines of stage i of layer plan p.
+local function stage_lines(p, i, st, add)
+  if st.kind == "spatial" then
+    add(fmt("stage %d: %s %dx%d -> %dx%dx%d", i, st.deconv and "transposed depthwise" or "depthwise", st.kh, st.kw,
+      st.OH, st.OW, st.OC))
+    add("  tile: " .. M.dw_tile(st))
+    add("  borders: " .. M.borders(st))
+    add("  order: " .. dw_order_pairs(st, runs_pairs(p, i)))
+    if i == 1 and p.fusion then add("  " .. M.fusion(p)) end
+  elseif st.kind == "pw" then
+    add(fmt("stage %d: projection %d pixels, %d -> %d channels", i, st.P, st.cin, st.cout))
+    add("  tile: " .. M.pw_tile(st))
+  elseif st.kind == "conv" or st.kind == "pool" then
+    add(fmt("stage %d: %s %dx%d -> %dx%dx%d", i, st.kind == "conv" and "convolution" or (POOLED[st.pool] .. " pool"),
+      st.kh, st.kw, st.OH, st.OW, st.OC))
+    add("  tile: " .. net_stage_tile(st))
+    add("  borders: " .. M.borders(st))
+  elseif st.kind == "gpool" then
+    add(fmt("stage %d: global %s over %d pixels -> %d channels (scalar code)", i, POOLED[st.pool], st.P, st.C))
+  elseif st.kind == "softmax" then
+    add(fmt("stage %d: softmax over %d channels, %d pixels (scalar code)", i, st.C, st.P))
+  else
+    add(fmt("stage %d: the input times the gate, %d pixels x %d channels (scalar code)", i, st.P, st.C))
+  end
+end
+
+-- The weights layer L expects.
+local function weight_lines(L, add)
   local C, OC = L.C, L.OC
+  add("weights (sg_weights, TFLite layouts):")
   if L.op == "dwconv" or L.op == "separable" then
     add(fmt("  dw_w [%d][%d][%d], dw_b [%d]", L.kh, L.kw, C * L.mult, C * L.mult))
   elseif L.op == "dwdeconv" or L.op == "bottleneck" then
     add(fmt("  dw_w [%d][%d][%d], dw_b [%d]", L.kh, L.kw, C, C))
+  elseif L.op == "conv" then
+    add(fmt("  conv_w [%d][%d][%d][%d], conv_b [%d]", OC, L.kh, L.kw, util.idiv(C, L.groups or 1), OC))
+  elseif L.op == "fc" then
+    add(fmt("  fc_w [%d][%d], fc_b [%d]", OC, L.H * L.W * C, OC))
+  elseif L.op == "se" then
+    add(fmt("  se_w1 [%d][%d], se_b1 [%d], se_w2 [%d][%d], se_b2 [%d]", L.reduce, C, L.reduce, C, L.reduce, C))
+  elseif L.op == "pool" or L.op == "softmax" then
+    add("  none")
   end
   if L.pw then add(fmt("  pw_w [%d][%d], pw_b [%d]", L.pw.cout, L.pw.S, L.pw.cout)) end
   if L.up then add(fmt("  up_w [%d][%d][%d], up_b [%d]", L.up.kh, L.up.kw, OC, OC)) end
-  if not L.bias then add("  (bias = false: the bias pointers are not read and may be NULL)") end
+  if not L.bias and L.op ~= "pool" and L.op ~= "softmax" then
+    add("  (bias = false: the bias pointers are not read and may be NULL)")
+  end
+end
+
+-- Lines wrapped at 96 columns, continuation lines indented 4 more.
+local function wrap(t)
   local r = {}
   for _, line in ipairs(t) do
     local indent = line:match("^(%s*)")
@@ -385,6 +444,31 @@ function M.layer_comment(p)
   return r
 end
 
+-- The comment block of one layer: shapes, what it computes, cost, each
+-- stage's tile and reasons, the weight layout it expects; lines wrapped at
+-- 96 columns.
+function M.layer_comment(p)
+  local L = p.L
+  local t = {}
+  local function add(s) t[#t + 1] = s end
+  add(fmt("input %dx%dx%d -> output %dx%dx%d (NHWC, float32)", L.H, L.W, L.C, L.OH, L.OW, L.OC))
+  op_lines(L, add)
+  if p.std_macs ~= p.macs or not NOT_FACTORIZED[L.op] then
+    add(fmt("MACs %s (standard convolution: %s, %sx fewer), parameters %s", int(p.macs), int(p.std_macs),
+      util.fixed(p.std_macs / p.macs, 1), int(p.params)))
+  else
+    add(fmt("MACs %s, parameters %s", int(p.macs), int(p.params)))
+  end
+  add(fmt("packed weights %s floats, scratch %s floats", int(p.packed_floats), int(p.scratch_floats)))
+  for i, st in ipairs(p.stages) do
+    add("")
+    stage_lines(p, i, st, add)
+  end
+  add("")
+  weight_lines(L, add)
+  return wrap(t)
+end
+
 ---------------------------------------------------------------- kernels
 
 -- The one-line comment that opens the function of stage i of layer L,
@@ -394,6 +478,16 @@ function M.kernel(L, i, st, tname)
   if st.kind == "pw" then
     what = fmt("projection %d -> %d, %d pixels", st.cin, st.cout, st.P)
     tile = fmt("%d pixels x %d channels%s", st.mr, st.nr, st.pair and " in pixel pairs" or "")
+  elseif st.kind == "conv" then
+    what = fmt("convolution %dx%d, %d -> %d", st.kh, st.kw, st.C, st.OC)
+    tile = fmt("%d channels x %d pixel%s", st.nr, st.ur, s_if(st.ur))
+  elseif st.kind == "pool" then
+    what = fmt("%s pool %dx%d", POOLED[st.pool], st.kh, st.kw)
+    tile = fmt("%d channels x 1 pixel", st.tiles[1].nacc)
+  elseif st.kind == "gpool" or st.kind == "softmax" or st.kind == "scale" then
+    what = st.kind == "gpool" and fmt("global %s over %d pixels", POOLED[st.pool], st.P) or
+      st.kind == "softmax" and fmt("softmax over %d channels", st.C) or "the input times the gate"
+    tile = fmt("%d channels x 1 pixel", st.kind == "gpool" and math.min(8, st.C) or st.C)
   else
     what = fmt("%s %dx%d", st.deconv and "transposed depthwise" or "depthwise", st.kh, st.kw)
     tile = fmt("%d channels x %d pixel%s%s", st.tiles[1].nacc, st.ur, s_if(st.ur),
@@ -410,6 +504,9 @@ end
 
 -- What a named offset of a layer driver holds (the enum's comments).
 function M.offset(what, stage)
+  if what == "layer_out" then return fmt("the output of %s", stage) end
+  if what == "layer_w" then return fmt("the packed weights of %s", stage) end
+  if what == "layer_scratch" then return fmt("the scratch of %s", stage) end
   if what == "out" then return fmt("stage %d's output in scratch", stage) end
   if what == "w" then return fmt("stage %d's packed weights", stage) end
   if what == "stage" then return fmt("stage %d's zero-padded input copy in scratch", stage) end
@@ -444,7 +541,7 @@ function M.report_notes(plan)
       local scalar_code = st.template and st.template:match("^scalar/")
       if plan.target ~= "scalar" and scalar_code then
         note(i, L, fmt("stage %d (%s) has no %s specialization: portable scalar code", si,
-          st.kind == "pw" and "projection" or "depthwise", plan.target))
+          STAGE_WORD[st.kind], plan.target))
       end
       local dt = st.kind == "spatial" and not scalar_code and st.tiles[2]
       if dt and not dt.vec then

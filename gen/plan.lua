@@ -11,6 +11,7 @@ local targets = require("targets")
 local plan_dw = require("plan_dw")
 local plan_pw = require("plan_pw")
 local plan_fuse = require("plan_fuse")
+local plan_net = require("plan_net")
 
 local M = {}
 
@@ -72,6 +73,7 @@ M.SCHEMA = {
     { "runs", "pairs|band", "per region {pairs, full}: row pairs, then columns in whole groups of ur" },
     { "template", "code", "the template that writes the stage" },
     { "band", "band", "{ri, n}: a fused band of n rows of row class ri, from argument y0" },
+    { "wnames", "input", "{w, b}: the sg_weights pointers it packs (dw_w/dw_b, or up_w/up_b)" },
   },
   pw = {
     { "kind", "input", '"pw": a 1x1 projection' },
@@ -120,6 +122,101 @@ M.SCHEMA = {
     { "inpf", "prefetch", "{per, lines, steps}: the next band's input, or nil" },
     { "template", "code", "the template that writes the stage" },
     { "isa", "code", "the target table whose intrinsics the vector code spells" },
+    { "wnames", "input", "{w, b}: the sg_weights pointers it packs (pw_w/pw_b, fc_w/fc_b, se_w1/se_b1, ...)" },
+  },
+  -- a standard (or grouped) convolution, for stems
+  conv = {
+    { "kind", "input", '"conv"' }, { "target", "input", "the target's name" },
+    { "deconv", "input", "false (the borders step reads it)" }, { "mult", "input", "1 (likewise)" },
+    { "H", "input", "input height" }, { "W", "input", "input width" }, { "C", "input", "input channels" },
+    { "OH", "input", "output height" }, { "OW", "input", "output width" }, { "OC", "input", "output channels" },
+    { "kh", "input", "kernel height" }, { "kw", "input", "kernel width" },
+    { "sh", "input", "stride, rows" }, { "sw", "input", "stride, columns" },
+    { "dh", "input", "dilation, rows" }, { "dw", "input", "dilation, columns" },
+    { "pt", "input", "padding top" }, { "pl", "input", "padding left" },
+    { "pb", "input", "padding bottom" }, { "pr", "input", "padding right" },
+    { "groups", "input", "groups" }, { "bias", "input", "the layer has biases" },
+    { "act", "input", "activation" }, { "res", "input", "residual buffer" },
+    { "woff", "input", "first float of its packed weights" }, { "src", "input", "where it reads" },
+    { "dst", "input", "where it writes" }, { "scratch_at", "input", "scratch offset for a staged copy" },
+    { "tap_lines", "input", "generated lines per tap, for the border estimate" },
+    { "wnames", "input", "{w, b}: conv_w, conv_b" },
+    { "rows", "borders", "row classes" }, { "cols", "borders", "column classes" },
+    { "regions", "borders", "{r, c}: one unrolled region each" },
+    { "border_lines", "borders", "estimated lines of unrolled regions" },
+    { "border_budget", "borders", "the budget of such lines" },
+    { "staged", "borders", "the zero-padded input copy, or nil" },
+    { "staged_floats", "borders", "its floats" }, { "stage_off", "borders", "its scratch offset" },
+    { "top", "borders", "rows of padding of the image taps are measured in" },
+    { "left", "borders", "columns of it" }, { "in_w", "borders", "its width" },
+    { "nr", "tile", "output channels per panel" }, { "ur", "tile", "output pixels per step" },
+    { "nv", "tile", "vectors per panel (vector code)" }, { "simd", "tile", "true: vector code" },
+    { "isa", "tile", "the target whose intrinsics it spells" }, { "cout_g", "tile", "outputs per group" },
+    { "npanels", "tile", "full panels per group" }, { "ntail", "tile", "outputs of the tail panel" },
+    { "tail_nv", "tile", "vectors of the tail panel" },
+    { "lastn", "tile", "lanes of a panel's last vector that hold outputs" },
+    { "tail_lastn", "tile", "likewise for the tail panel" },
+    { "why_scalar", "tile", '"no_masks": panels not whole vectors on a target without masks' },
+    { "cin_g", "packing", "input channels per group" }, { "nr_pad", "packing", "a panel's packed width" },
+    { "ntail_pad", "packing", "the tail panel's" }, { "panel_stride", "packing", "floats of a panel" },
+    { "tail_stride", "packing", "floats of the tail panel" }, { "group_stride", "packing", "floats a group" },
+    { "wfloats", "packing", "packed floats" },
+    { "template", "code", "the template that writes it" },
+  },
+  -- a windowed pool: depthwise borders, no weights
+  pool = {
+    { "kind", "input", '"pool"' }, { "target", "input", "the target's name" },
+    { "deconv", "input", "false" }, { "mult", "input", "1" }, { "bias", "input", "false" },
+    { "H", "input", "input height" }, { "W", "input", "input width" }, { "C", "input", "channels" },
+    { "OH", "input", "output height" }, { "OW", "input", "output width" }, { "OC", "input", "channels" },
+    { "kh", "input", "window height" }, { "kw", "input", "window width" },
+    { "sh", "input", "stride, rows" }, { "sw", "input", "stride, columns" },
+    { "dh", "input", "1" }, { "dw", "input", "1" },
+    { "pt", "input", "padding top" }, { "pl", "input", "padding left" },
+    { "pb", "input", "padding bottom" }, { "pr", "input", "padding right" },
+    { "pool", "input", '"avg" or "max"' }, { "count_pad", "input", "avg: divide by kh*kw" },
+    { "no_staging", "input", "true: never a zero-padded copy" },
+    { "act", "input", "activation" }, { "res", "input", "residual buffer" },
+    { "woff", "input", "0" }, { "wfloats", "input", "0: no weights" },
+    { "src", "input", "where it reads" }, { "dst", "input", "where it writes" },
+    { "scratch_at", "input", "unused (no staging)" },
+    { "rows", "borders", "row classes" }, { "cols", "borders", "column classes" },
+    { "regions", "borders", "{r, c}" }, { "border_lines", "borders", "estimated lines" },
+    { "border_budget", "borders", "budget" }, { "staged", "borders", "nil" },
+    { "staged_floats", "borders", "0" }, { "stage_off", "borders", "nil" },
+    { "top", "borders", "0" }, { "left", "borders", "0" }, { "in_w", "borders", "W" },
+    { "tiles", "tiles", "channel tiles" }, { "ur", "tiles", "pixels per step" },
+    { "simd", "tiles", "true: vector code" }, { "isa", "tiles", "the target" },
+    { "tile_why", "tiles", "what the tile choice compared" },
+    { "template", "code", "the template that writes it" },
+  },
+  -- a global pool (over every pixel), the average of se's squeeze too
+  gpool = {
+    { "kind", "input", '"gpool"' }, { "target", "input", "the target's name" },
+    { "P", "input", "pixels" }, { "C", "input", "channels" }, { "pool", "input", '"avg" or "max"' },
+    { "act", "input", "activation" }, { "res", "input", "residual buffer" },
+    { "woff", "input", "0" }, { "wfloats", "input", "0" },
+    { "src", "input", "where it reads" }, { "dst", "input", "where it writes" },
+    { "template", "code", "the template that writes it" },
+  },
+  -- softmax over the channels of each pixel
+  softmax = {
+    { "kind", "input", '"softmax"' }, { "target", "input", "the target's name" },
+    { "P", "input", "pixels" }, { "C", "input", "channels" },
+    { "act", "input", "activation" }, { "res", "input", "residual buffer" },
+    { "woff", "input", "0" }, { "wfloats", "input", "0" },
+    { "src", "input", "where it reads" }, { "dst", "input", "where it writes" },
+    { "template", "code", "the template that writes it" },
+  },
+  -- se's last stage: the input scaled per channel by the gate
+  scale = {
+    { "kind", "input", '"scale"' }, { "target", "input", "the target's name" },
+    { "P", "input", "pixels" }, { "C", "input", "channels" },
+    { "act", "input", "activation" }, { "res", "input", "residual buffer" },
+    { "woff", "input", "0" }, { "wfloats", "input", "0" },
+    { "src", "input", "where it reads" }, { "dst", "input", "where it writes" },
+    { "gate_at", "input", "scratch offset of the gate vector [C]" },
+    { "template", "code", "the template that writes it" },
   },
   layer = {
     { "L", "layer", "the validated layer (shapes.lua)" }, { "target", "layer", "the target's name" },
@@ -144,6 +241,16 @@ local STEPS = {
   spatial = { "borders", "tiles", "packing", "passes", "pairs", "code" },
   pw = { "topology", "register_tile", "pixel_pairs", "mode", "panels", "packing", "loop_order", "blocking",
          "prefetch", "code" },
+  conv = { "borders", "tile", "packing", "code" },
+  pool = { "borders", "tiles", "code" },
+  gpool = { "code" }, softmax = { "code" }, scale = { "code" },
+}
+-- the module and function of each step of a kind
+local STEP_FN = {
+  spatial = function(step) return plan_dw[step] end,
+  pw = function(step) return plan_pw[step] end,
+  conv = function(step) return plan_net["conv_" .. step] end,
+  pool = function(step) return plan_net["pool_" .. step] end,
 }
 
 local STEP_OF = {}
@@ -180,6 +287,11 @@ local CODE = {
     if not st.simd then return { template = "scalar/pw.c.in" } end
     return { template = tg.template_dir .. (st.pair and "/pw_pair.c.in" or "/pw.c.in"), isa = tg }
   end,
+  conv = function(tg, st) return { template = (st.simd and tg.template_dir or "scalar") .. "/conv.c.in" } end,
+  pool = function() return { template = "scalar/pool.c.in" } end,
+  gpool = function() return { template = "scalar/gpool.c.in" } end,
+  softmax = function() return { template = "scalar/softmax.c.in" } end,
+  scale = function() return { template = "scalar/scale.c.in" } end,
 }
 
 -- A fused band's variant of depthwise stage d: d's fields but `fields`
@@ -200,9 +312,8 @@ local function stage(tg, kind, input)
   local st = {}
   input.kind, input.target = kind, tg.name
   M.fill(st, kind, "input", input)
-  local steps = kind == "spatial" and plan_dw or plan_pw
   for _, step in ipairs(STEPS[kind]) do
-    local f = step == "code" and CODE[kind] or steps[step]
+    local f = step == "code" and CODE[kind] or STEP_FN[kind](step)
     M.fill(st, kind, step, f(tg, st))
   end
   return st
@@ -230,11 +341,33 @@ local function cost(L)
     macs = L.H * L.W * L.C * L.kh * L.kw
     params = dwp(L.C, 1, L.kh, L.kw)
     std = L.H * L.W * L.C * L.C * L.kh * L.kw
-  else -- bottleneck
+  elseif L.op == "bottleneck" then
     macs = L.MH * L.MW * L.C * L.kh * L.kw + L.MH * L.MW * L.OC * L.pw.S +
            L.MH * L.MW * L.OC * L.up.kh * L.up.kw
     params = dwp(L.C, 1, L.kh, L.kw) + pwp(L.pw) + dwp(L.OC, 1, L.up.kh, L.up.kw)
     std = L.OH * L.OW * L.OC * L.C * L.kh * L.kw
+  elseif L.op == "conv" then
+    -- against the dense convolution: a grouped one saves its groups
+    local g = L.groups or 1
+    macs = L.OH * L.OW * L.OC * util.idiv(L.C, g) * L.kh * L.kw
+    params = L.OC * util.idiv(L.C, g) * L.kh * L.kw + (L.bias and L.OC or 0)
+    std = L.OH * L.OW * L.OC * L.C * L.kh * L.kw
+  else
+    -- pool (an add or a compare a window cell), fc, se (the means, the two
+    -- fully connected layers, the scaling), softmax (one exponential and
+    -- one product a value, counted as one): nothing to factorize
+    local n = L.H * L.W * L.C
+    if L.op == "pool" then
+      macs, params = L.OH * L.OW * L.C * L.kh * L.kw, 0
+    elseif L.op == "fc" then
+      macs, params = n * L.OC, (n + (L.bias and 1 or 0)) * L.OC
+    elseif L.op == "se" then
+      macs = 2 * n + 2 * L.C * L.reduce
+      params = 2 * L.C * L.reduce + (L.bias and (L.C + L.reduce) or 0)
+    else
+      macs, params = n, 0
+    end
+    std = macs
   end
   return macs, params, std
 end
@@ -255,75 +388,151 @@ local function padded_intermediate(tg, L)
   return pwd
 end
 
+-- The stage builder of one layer (M.layer): it keeps the running offsets
+-- of the packed weights and of the scratch, and wires each stage.
+local function builder(p, tg, L)
+  local b = { p = p, tg = tg, L = L, woff = 0, scratch = 0,
+              res = L.residual == "self" and "in" or L.residual == "named" and "skip" or nil }
+  function b.add(st)
+    p.stages[#p.stages + 1] = st
+    b.woff = b.woff + st.wfloats
+    b.scratch = b.scratch + (st.staged_floats or 0)
+    return st
+  end
+  -- a stage of `kind` from its input fields, at the current offsets
+  function b.new(kind, input)
+    input.woff = input.woff or b.woff
+    return stage(tg, kind, input)
+  end
+  -- a depthwise stage: its geometry (pads: top, left, bottom, right) and
+  -- its wiring
+  function b.geometry(deconv, H, W, C, OH, OW, kh, kw, sh, sw, dh, dw_, pads, mult)
+    return { deconv = deconv, H = H, W = W, C = C, OH = OH, OW = OW, kh = kh, kw = kw, sh = sh, sw = sw,
+             dh = dh, dw = dw_, pt = pads[1], pl = pads[2], pb = pads[3], pr = pads[4], mult = mult, OC = C * mult }
+  end
+  function b.dw(input, act, r, src, dst, ostride, wnames)
+    input.bias, input.act, input.res, input.ostride = L.bias, act, r, ostride
+    input.src, input.dst, input.scratch_at = src, dst, b.scratch
+    input.wnames = wnames or { w = "dw_w", b = "dw_b" }
+    return b.add(b.new("spatial", input))
+  end
+  function b.pw(proj, P, act, r, src, dst, extra)
+    local input = { pw = proj, P = P, cin = proj.cin, cout = proj.cout, S = proj.S, bias = L.bias,
+                    istride = proj.istride or proj.cin, act = act, res = r, src = src, dst = dst,
+                    wnames = { w = "pw_w", b = "pw_b" } }
+    for k, v in pairs(extra or {}) do input[k] = v end
+    return b.new("pw", input)
+  end
+  return b
+end
+
+local function pads_of(L) return { L.pt, L.pl, L.pb, L.pr } end
+
+-- The stages of each op.
+local BUILD = {}
+
+function BUILD.dwconv(b, L)
+  b.dw(b.geometry(false, L.H, L.W, L.C, L.OH, L.OW, L.kh, L.kw, L.sh, L.sw, L.dh, L.dw, pads_of(L), L.mult),
+    L.act, b.res, { "in" }, { "out" })
+end
+
+function BUILD.dwdeconv(b, L)
+  b.dw(b.geometry(true, L.H, L.W, L.C, L.OH, L.OW, L.kh, L.kw, L.sh, L.sw, L.dh, L.dw, pads_of(L), 1),
+    L.act, b.res, { "in" }, { "out" })
+end
+
+function BUILD.pwconv(b, L)
+  b.add(b.pw(L.pw, L.H * L.W, L.act, b.res, { "in" }, { "out" }))
+end
+
+function BUILD.separable(b, L, fuse)
+  local tg, p = b.tg, b.p
+  local pwd = padded_intermediate(tg, L)
+  local ostride = pwd.istride
+  b.scratch = L.MH * L.MW * (ostride or L.MC)
+  local d = b.dw(b.geometry(false, L.H, L.W, L.C, L.MH, L.MW, L.kh, L.kw, L.sh, L.sw, L.dh, L.dw, pads_of(L),
+    L.mult), L.dw_act, nil, { "in" }, { "scratch", 0 }, ostride)
+  local q = b.add(b.pw(pwd, L.MH * L.MW, L.act, b.res, { "scratch", 0 }, { "out" }))
+  p.fusion = plan_fuse.decide(tg, L, d, q, fuse or "auto")
+  if p.fusion.kind == "fused" then
+    p.fused = plan_fuse.bands(tg, L, d, q, p.fusion, band_variant, function(n, lines)
+      return b.pw(pwd, n * L.MW, q.act, q.res, { "scratch", 0 }, { "out" },
+        { woff = q.woff, force_nr = (not q.pair) and q.nr or nil, force_pair = q.pair ~= nil, band_rows = n,
+          band_lines = lines })
+    end)
+    b.scratch = p.fused.band_floats
+  end
+end
+
+function BUILD.bottleneck(b, L)
+  local a, c = L.MH * L.MW * L.C, L.MH * L.MW * L.OC
+  b.scratch = a + c
+  b.dw(b.geometry(false, L.H, L.W, L.C, L.MH, L.MW, L.kh, L.kw, L.sh, L.sw, 1, 1, pads_of(L), 1), L.dw_act, nil,
+    { "in" }, { "scratch", 0 })
+  b.add(b.pw(L.pw, L.MH * L.MW, L.mid_act, nil, { "scratch", 0 }, { "scratch", a }))
+  local up = L.up
+  b.dw(b.geometry(true, L.MH, L.MW, L.OC, L.OH, L.OW, up.kh, up.kw, L.sh, L.sw, 1, 1,
+    { up.pt, up.pl, up.pb, up.pr }, 1), L.act, b.res, { "scratch", a }, { "out" }, nil, { w = "up_w", b = "up_b" })
+end
+
+function BUILD.conv(b, L)
+  local input = b.geometry(false, L.H, L.W, L.C, L.OH, L.OW, L.kh, L.kw, L.sh, L.sw, L.dh, L.dw, pads_of(L), 1)
+  input.OC, input.groups, input.bias, input.act, input.res = L.OC, L.groups or 1, L.bias, L.act, b.res
+  input.src, input.dst, input.scratch_at, input.tap_lines = { "in" }, { "out" }, b.scratch, 3
+  input.wnames = { w = "conv_w", b = "conv_b" }
+  b.add(b.new("conv", input))
+end
+
+function BUILD.pool(b, L)
+  local io = { act = L.act, res = b.res, wfloats = 0, src = { "in" }, dst = { "out" } }
+  if L.global then
+    io.P, io.C, io.pool = L.H * L.W, L.C, L.pool
+    b.add(b.new("gpool", io))
+    return
+  end
+  local input = b.geometry(false, L.H, L.W, L.C, L.OH, L.OW, L.kh, L.kw, L.sh, L.sw, 1, 1, pads_of(L), 1)
+  for k, v in pairs(io) do input[k] = v end
+  input.pool, input.count_pad, input.no_staging, input.bias, input.scratch_at =
+    L.pool, L.count_pad, true, false, b.scratch
+  b.add(b.new("pool", input))
+end
+
+function BUILD.fc(b, L)
+  local n = L.H * L.W * L.C
+  b.add(b.pw({ cin = n, cout = L.OC, S = n, groups = 1 }, 1, L.act, b.res, { "in" }, { "out" },
+    { wnames = { w = "fc_w", b = "fc_b" } }))
+end
+
+-- se: the channel means (scratch [C]), the squeeze and the excitation (two
+-- fully connected layers over one pixel: [reduce], then the gate [C]),
+-- then the input scaled by the gate.
+function BUILD.se(b, L)
+  local C, R = L.C, L.reduce
+  b.scratch = 2 * C + R
+  b.add(b.new("gpool", { P = L.H * L.W, C = C, pool = "avg", wfloats = 0, src = { "in" }, dst = { "scratch", 0 } }))
+  b.add(b.pw({ cin = C, cout = R, S = C, groups = 1 }, 1, L.se_act, nil, { "scratch", 0 }, { "scratch", C },
+    { wnames = { w = "se_w1", b = "se_b1" } }))
+  b.add(b.pw({ cin = R, cout = C, S = R, groups = 1 }, 1, L.gate, nil, { "scratch", C }, { "scratch", C + R },
+    { wnames = { w = "se_w2", b = "se_b2" } }))
+  b.add(b.new("scale", { P = L.H * L.W, C = C, act = L.act, res = b.res, wfloats = 0, src = { "in" },
+    dst = { "out" }, gate_at = C + R }))
+end
+
+function BUILD.softmax(b, L)
+  b.add(b.new("softmax", { P = L.H * L.W, C = L.C, act = L.act, res = b.res, wfloats = 0, src = { "in" },
+    dst = { "out" } }))
+end
+
 -- Plans one validated layer for target `tname`; fuse: "auto", "always" or
 -- "never" (separable layers).
 function M.layer(L, tname, fuse)
   local tg = targets[tname] or targets.scalar
   local p = { L = L, target = tg.name, stages = {} }
   p.macs, p.params, p.std_macs = cost(L)
-  local res = L.residual == "self" and "in" or L.residual == "named" and "skip" or nil
-  local woff, scratch = 0, 0
-  local function add(st)
-    p.stages[#p.stages + 1] = st
-    woff = woff + st.wfloats
-    scratch = scratch + (st.staged_floats or 0)
-    return st
-  end
-  -- a depthwise stage: its geometry (pads: top, left, bottom, right) and
-  -- its wiring
-  local function geometry(deconv, H, W, C, OH, OW, kh, kw, sh, sw, dh, dw_, pads, mult)
-    return { deconv = deconv, H = H, W = W, C = C, OH = OH, OW = OW, kh = kh, kw = kw, sh = sh, sw = sw,
-             dh = dh, dw = dw_, pt = pads[1], pl = pads[2], pb = pads[3], pr = pads[4], mult = mult, OC = C * mult }
-  end
-  local function dw(input, act, r, src, dst, ostride)
-    input.bias, input.act, input.res, input.ostride = L.bias, act, r, ostride
-    input.woff, input.src, input.dst, input.scratch_at = woff, src, dst, scratch
-    return add(stage(tg, "spatial", input))
-  end
-  local function pw(proj, P, act, r, src, dst, extra)
-    local input = { pw = proj, P = P, cin = proj.cin, cout = proj.cout, S = proj.S, bias = L.bias,
-                    istride = proj.istride or proj.cin, act = act, res = r, woff = woff, src = src, dst = dst }
-    for k, v in pairs(extra or {}) do input[k] = v end
-    return stage(tg, "pw", input)
-  end
-  local pads = { L.pt, L.pl, L.pb, L.pr }
-  local op = L.op
-  if op == "dwconv" then
-    dw(geometry(false, L.H, L.W, L.C, L.OH, L.OW, L.kh, L.kw, L.sh, L.sw, L.dh, L.dw, pads, L.mult), L.act, res,
-      { "in" }, { "out" })
-  elseif op == "dwdeconv" then
-    dw(geometry(true, L.H, L.W, L.C, L.OH, L.OW, L.kh, L.kw, L.sh, L.sw, L.dh, L.dw, pads, 1), L.act, res,
-      { "in" }, { "out" })
-  elseif op == "pwconv" then
-    add(pw(L.pw, L.H * L.W, L.act, res, { "in" }, { "out" }))
-  elseif op == "separable" then
-    local pwd = padded_intermediate(tg, L)
-    local ostride = pwd.istride
-    scratch = L.MH * L.MW * (ostride or L.MC)
-    local d = dw(geometry(false, L.H, L.W, L.C, L.MH, L.MW, L.kh, L.kw, L.sh, L.sw, L.dh, L.dw, pads, L.mult),
-      L.dw_act, nil, { "in" }, { "scratch", 0 }, ostride)
-    local q = add(pw(pwd, L.MH * L.MW, L.act, res, { "scratch", 0 }, { "out" }))
-    p.fusion = plan_fuse.decide(tg, L, d, q, fuse or "auto")
-    if p.fusion.kind == "fused" then
-      p.fused = plan_fuse.bands(tg, L, d, q, p.fusion, band_variant, function(n, lines)
-        return pw(pwd, n * L.MW, q.act, q.res, { "scratch", 0 }, { "out" },
-          { woff = q.woff, force_nr = (not q.pair) and q.nr or nil, force_pair = q.pair ~= nil, band_rows = n,
-            band_lines = lines })
-      end)
-      scratch = p.fused.band_floats
-    end
-  else -- bottleneck
-    local a, b = L.MH * L.MW * L.C, L.MH * L.MW * L.OC
-    scratch = a + b
-    dw(geometry(false, L.H, L.W, L.C, L.MH, L.MW, L.kh, L.kw, L.sh, L.sw, 1, 1, pads, 1), L.dw_act, nil,
-      { "in" }, { "scratch", 0 })
-    add(pw(L.pw, L.MH * L.MW, L.mid_act, nil, { "scratch", 0 }, { "scratch", a }))
-    local up = L.up
-    dw(geometry(true, L.MH, L.MW, L.OC, L.OH, L.OW, up.kh, up.kw, L.sh, L.sw, 1, 1, { up.pt, up.pl, up.pb, up.pr },
-      1), L.act, res, { "scratch", a }, { "out" })
-  end
-  p.packed_floats = woff
-  p.scratch_floats = scratch
+  local b = builder(p, tg, L)
+  BUILD[L.op](b, L, fuse)
+  p.packed_floats = b.woff
+  p.scratch_floats = b.scratch
   return p
 end
 

@@ -25,12 +25,12 @@ function M.borders(tg, st)
   -- kind of channel tile (one, or two with a tail); a multiplier makes taps
   -- 4 lines
   local ntiles = (st.C % min(st.C, max(1, floor(tg.dw_acc / st.mult))) == 0) and 1 or 2
-  local per_tap = st.mult > 1 and 4 or 1
+  local per_tap = st.tap_lines or (st.mult > 1 and 4 or 1)
   local lines = (axes.count_taps(rows) * axes.count_taps(cols) * per_tap + 12 * #rows * #cols) * ntiles
   local full = (st.kh * st.kw * per_tap + 12) * ntiles
   local r = { border_lines = lines, border_budget = tg.border_budget, staged_floats = 0,
               top = 0, left = 0, in_w = st.W }
-  if lines > tg.border_budget + full then
+  if lines > tg.border_budget + full and not st.no_staging then
     local rlo, rhi = axes.read_range(kind, st.H, st.OH, st.kh, st.sh, st.dh, st.pt)
     local clo, chi = axes.read_range(kind, st.W, st.OW, st.kw, st.sw, st.dw, st.pl)
     r.staged = { top = -rlo, left = -clo, PH = rhi - rlo + 1, PW = chi - clo + 1 }

@@ -10,6 +10,8 @@ local function shape(h, w, c) return util.int(h) .. "x" .. util.int(w) .. "x" ..
 
 local function kernel(L)
   if L.op == "pwconv" then return "1x1" end
+  if L.op == "pool" and L.global then return "global" end
+  if L.op == "fc" or L.op == "se" or L.op == "softmax" then return "-" end
   local s = util.int(L.kh) .. "x" .. util.int(L.kw)
   if L.sh > 1 or L.sw > 1 then
     s = s .. "/" .. (L.sh == L.sw and util.int(L.sh) or (util.int(L.sh) .. "," .. util.int(L.sw)))

@@ -10,18 +10,23 @@ local M = {}
 local floor = math.floor
 local LIMIT = 2147483648 -- 2^31: tensors and packed weights stay below
 
-M.OPS = { "dwconv", "pwconv", "separable", "dwdeconv", "bottleneck" }
+M.OPS = { "dwconv", "pwconv", "separable", "dwdeconv", "bottleneck", "conv", "pool", "fc", "se", "softmax" }
 local OPSET = {}
 for _, op in ipairs(M.OPS) do OPSET[op] = true end
 
 -- Which fields each op accepts (README "Layer fields" table).
-local COMMON = { "name", "op", "input", "bias", "act", "residual" }
+local COMMON = { "name", "op", "input", "act", "residual" }
 local OP_FIELDS = {
-  dwconv = { "k", "stride", "dilation", "pad", "mult" },
-  pwconv = { "cout", "groups", "topology" },
-  separable = { "k", "stride", "dilation", "pad", "mult", "cout", "groups", "topology", "dw_act" },
-  dwdeconv = { "k", "stride", "dilation", "pad", "out" },
-  bottleneck = { "k", "stride", "cout", "groups", "topology", "dw_act", "mid_act", "up_k" },
+  dwconv = { "k", "stride", "dilation", "pad", "mult", "bias" },
+  pwconv = { "cout", "groups", "topology", "bias" },
+  separable = { "k", "stride", "dilation", "pad", "mult", "cout", "groups", "topology", "dw_act", "bias" },
+  dwdeconv = { "k", "stride", "dilation", "pad", "out", "bias" },
+  bottleneck = { "k", "stride", "cout", "groups", "topology", "dw_act", "mid_act", "up_k", "bias" },
+  conv = { "k", "stride", "dilation", "pad", "cout", "groups", "bias" },
+  pool = { "type", "global", "k", "stride", "pad", "count_pad" },
+  fc = { "cout", "bias" },
+  se = { "reduce", "se_act", "gate", "bias" },
+  softmax = {},
 }
 local ALL_FIELDS = {}
 do
@@ -229,9 +234,10 @@ local function check_name(ctx, field, v, what)
   return v
 end
 
--- Parses the `pad` field into {t, l, b, r} or "same"/"valid".
-local function parse_pad(ctx, v, kh, kw, dh, dw)
-  if v == nil or v == "same" then return "same" end
+-- Parses the `pad` field into {t, l, b, r} or "same"/"valid" (nil: `default`).
+local function parse_pad(ctx, v, kh, kw, dh, dw, default)
+  if v == nil then return default end
+  if v == "same" then return "same" end
   if v == "valid" then return "valid" end
   local maxv = { (kh - 1) * dh, (kw - 1) * dw, (kh - 1) * dh, (kw - 1) * dw }
   local sides = { "top", "left", "bottom", "right" }
@@ -297,6 +303,45 @@ end
 
 local function dims(s) return s.h .. "x" .. s.w .. "x" .. s.c end
 
+local function parse_bool(ctx, field, v)
+  if v == nil or v == true or v == false then return v == true end
+  ctx:err(field, "must be true or false, got " .. show(v))
+  return false
+end
+
+-- The fields of a pool: type, global or the window (k, stride defaulting
+-- to k), count_pad (avg only).
+local function parse_pool(ctx, raw, L)
+  if raw.type ~= "avg" and raw.type ~= "max" then
+    ctx:err("type", (raw.type == nil and "missing" or "must be") .. " \"avg\" or \"max\"" ..
+      (raw.type == nil and "" or (", got " .. show(raw.type))))
+  end
+  L.pool = raw.type
+  L.global = parse_bool(ctx, "global", raw.global)
+  L.count_pad = parse_bool(ctx, "count_pad", raw.count_pad)
+  if raw.count_pad ~= nil and raw.type == "max" then
+    ctx:err("count_pad", "applies to type = \"avg\" only (a max pool ignores cells outside the input)")
+  end
+  L.dh, L.dw = 1, 1
+  if L.global then
+    for _, k in ipairs({ "k", "stride", "pad" }) do
+      if raw[k] ~= nil then ctx:err(k, "not with global = true (a global pool covers the whole input)") end
+    end
+    return
+  end
+  if raw.k == nil then
+    ctx:err("k", "missing: a pool needs its window k, or global = true")
+    return
+  end
+  L.kh, L.kw = ctx:pair("k", raw.k, 1, 15, { "kh", "kw" })
+  if raw.stride == nil then
+    L.sh, L.sw = L.kh, L.kw
+  else
+    L.sh, L.sw = ctx:pair("stride", raw.stride, 1, 8, { "sh", "sw" })
+  end
+  if L.kh and L.kw then L.pad = parse_pad(ctx, raw.pad, L.kh, L.kw, 1, 1, "valid") end
+end
+
 -- Validates one layer's own fields (no shapes).  Returns a partial record.
 local function parse_fields(ctx, raw, index)
   local L = { index = index }
@@ -321,30 +366,50 @@ local function parse_fields(ctx, raw, index)
 
   local f = {}
   for _, k in ipairs(OP_FIELDS[op]) do f[k] = true end
-  local isdw = f.k
-  if isdw then
+  if op == "pool" then
+    parse_pool(ctx, raw, L)
+  elseif f.k then
     L.kh, L.kw = ctx:pair("k", raw.k == nil and 3 or raw.k, 1, 15, { "kh", "kw" })
     L.sh, L.sw = ctx:pair("stride", raw.stride == nil and 1 or raw.stride, 1, 8, { "sh", "sw" })
-  end
-  if f.dilation then
-    L.dh, L.dw = ctx:pair("dilation", raw.dilation == nil and 1 or raw.dilation, 1, 8, { "dh", "dw" })
-  elseif isdw then
-    L.dh, L.dw = 1, 1
-  end
-  if f.pad and L.kh and L.kw and L.dh and L.dw then
-    L.pad = parse_pad(ctx, raw.pad, L.kh, L.kw, L.dh, L.dw)
-  elseif op == "bottleneck" then
-    L.pad = "same"
+    if f.dilation then
+      L.dh, L.dw = ctx:pair("dilation", raw.dilation == nil and 1 or raw.dilation, 1, 8, { "dh", "dw" })
+    else
+      L.dh, L.dw = 1, 1
+    end
+    if f.pad and L.kh and L.kw and L.dh and L.dw then
+      L.pad = parse_pad(ctx, raw.pad, L.kh, L.kw, L.dh, L.dw, "same")
+    elseif op == "bottleneck" then
+      L.pad = "same"
+    end
   end
   L.mult = 1
   if f.mult and raw.mult ~= nil then L.mult = ctx:int("mult", raw.mult, 1, 64) end
-  if f.cout and raw.cout ~= nil then L.cout = ctx:int("cout", raw.cout, 1, 65536) end
+  if f.cout and raw.cout ~= nil then
+    L.cout = ctx:int("cout", raw.cout, 1, 65536)
+  elseif op == "fc" then
+    ctx:err("cout", "missing: the number of outputs of the fully connected layer")
+  end
+  if op == "se" then
+    if raw.reduce == nil then
+      ctx:err("reduce", "missing: the channels of the squeeze (the first fully connected layer)")
+    else
+      L.reduce = ctx:int("reduce", raw.reduce, 1, 65536)
+    end
+    L.se_act = ctx:act("se_act", raw.se_act == nil and "relu" or raw.se_act)
+    if raw.gate == nil or raw.gate == "hsigmoid" or raw.gate == "sigmoid" then
+      L.gate = { kind = raw.gate or "hsigmoid" }
+    else
+      ctx:err("gate", "must be \"hsigmoid\" or \"sigmoid\", got " .. show(raw.gate))
+    end
+  end
   if f.groups and raw.groups ~= nil then
     L.groups = ctx:int("groups", raw.groups, 1, 65536)
     if raw.topology ~= nil then ctx:err("groups", "cannot be combined with topology") end
   end
   if f.topology and raw.topology ~= nil then L.topology = parse_topology(ctx, raw.topology) end
-  if raw.bias == nil or raw.bias == true then
+  if not f.bias then
+    L.bias = false                       -- pool, softmax: no weights
+  elseif raw.bias == nil or raw.bias == true then
     L.bias = true
   elseif raw.bias == false then
     L.bias = false
@@ -414,10 +479,9 @@ local function pad_axes(pad)
   return { pad[1], pad[3] }, { pad[2], pad[4] }
 end
 
--- The geometry of a dwconv, separable or bottleneck layer (its depthwise
--- part, then the projection and the bottleneck's up stage).
-local function resolve_conv(ctx, L)
-  local op = L.op
+-- The output size and padding split of a windowed layer (k, stride,
+-- dilation, pad).  Returns oh, ow or nothing after an error.
+local function window_geometry(ctx, L)
   local ph, pw = pad_axes(L.pad)
   local oh, pt, pb = geom.conv_axis(L.H, L.kh, L.sh, L.dh, ph)
   local ow, pl, pr = geom.conv_axis(L.W, L.kw, L.sw, L.dw, pw)
@@ -432,6 +496,48 @@ local function resolve_conv(ctx, L)
       (L.dw > 1 and (" with dilation " .. L.dw) or "") .. " does not fit a " .. L.H .. "x" .. L.W ..
       " input with " .. (L.pad == "valid" and "valid" or "this") .. " padding")
   end
+  return oh, ow
+end
+
+-- The geometry of the ops of section 8 (conv, pool, fc, se, softmax): the
+-- output, its size as the intermediate (they have none), no kernel where
+-- they have none.
+local function resolve_whole_net_op(ctx, L)
+  local op = L.op
+  if op == "conv" or (op == "pool" and not L.global) then
+    local oh, ow = window_geometry(ctx, L)
+    if not oh then return nil end
+    local cout = op == "conv" and (L.cout or L.C) or L.C
+    local g = L.groups or 1
+    if op == "conv" and (L.C % g ~= 0 or cout % g ~= 0) then
+      return ctx:err("groups", "must divide the input channels (" .. L.C .. ") and cout (" .. cout .. "), got " .. g)
+    end
+    L.OH, L.OW, L.OC = oh, ow, cout
+  else
+    if op == "pool" then                 -- global: one window over the whole input
+      L.kh, L.kw, L.sh, L.sw = L.H, L.W, 1, 1
+    else
+      L.kh, L.kw, L.sh, L.sw, L.dh, L.dw = 1, 1, 1, 1, 1, 1
+    end
+    L.pt, L.pl, L.pb, L.pr = 0, 0, 0, 0
+    if op == "fc" then
+      L.OH, L.OW, L.OC = 1, 1, L.cout
+    elseif op == "pool" then
+      L.OH, L.OW, L.OC = 1, 1, L.C
+    else
+      L.OH, L.OW, L.OC = L.H, L.W, L.C
+    end
+  end
+  L.MH, L.MW, L.MC = L.OH, L.OW, L.OC
+  return L
+end
+
+-- The geometry of a dwconv, separable or bottleneck layer (its depthwise
+-- part, then the projection and the bottleneck's up stage).
+local function resolve_conv(ctx, L)
+  local op = L.op
+  local oh, ow = window_geometry(ctx, L)
+  if not oh then return nil end
   L.MH, L.MW, L.MC = oh, ow, L.C * L.mult
   if op == "dwconv" then
     L.OH, L.OW, L.OC = oh, ow, L.MC
@@ -509,7 +615,15 @@ local function check_sizes(ctx, L)
     tensors[#tensors + 1] = { "padded output", (L.OH + L.up.pt + L.up.pb) * (L.OW + L.up.pl + L.up.pr) * L.OC }
   end
   local wts = 0
-  if op ~= "pwconv" then wts = wts + (L.kh * L.kw + 1) * L.C * L.mult end
+  if op == "conv" then
+    wts = (L.kh * L.kw * util.idiv(L.C, L.groups or 1) + 1) * L.OC
+  elseif op == "fc" then
+    wts = (L.H * L.W * L.C + 1) * L.OC
+  elseif op == "se" then
+    wts = 2 * L.reduce * L.C + L.reduce + L.C
+  elseif op ~= "pwconv" and op ~= "pool" and op ~= "softmax" then
+    wts = wts + (L.kh * L.kw + 1) * L.C * L.mult
+  end
   if L.pw then wts = wts + (L.pw.S + 1) * L.pw.cout end
   if L.up then wts = wts + (L.up.kh * L.up.kw + 1) * L.pw.cout end
   tensors[#tensors + 1] = { "packed weights", wts }
@@ -535,6 +649,8 @@ local function resolve(ctx, L, inp)
     L.MH, L.MW, L.MC = L.OH, L.OW, L.OC
   elseif op == "dwdeconv" then
     if not resolve_deconv(ctx, L) then return nil end
+  elseif op == "conv" or op == "pool" or op == "fc" or op == "se" or op == "softmax" then
+    if not resolve_whole_net_op(ctx, L) then return nil end
   elseif not resolve_conv(ctx, L) then
     return nil
   end

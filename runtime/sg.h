@@ -32,16 +32,24 @@ extern "C" {
 #define SG_VERSION_MAJOR 0
 #define SG_VERSION_MINOR 1
 
-/* The six weight pointers of every layer (TFLite layouts: README "Weight
- * layouts and packing").  Unused ones are NULL; with bias = false every bias
- * may be NULL. */
+/* The weight pointers of a layer (TFLite layouts: README "Weight layouts
+ * and packing").  Unused ones are NULL; with bias = false every bias may be
+ * NULL. */
 typedef struct sg_weights {
-    const float *dw_w; /* [kh][kw][C*mult]          dwconv, separable, dwdeconv, bottleneck (down) */
-    const float *dw_b; /* [C*mult]                                                                  */
-    const float *pw_w; /* [Cout][S]  (dense: [Cout][Cin])  pwconv, separable, bottleneck            */
-    const float *pw_b; /* [Cout]                                                                    */
-    const float *up_w; /* [up_kh][up_kw][Cout]      bottleneck (up)                                 */
-    const float *up_b; /* [Cout]                                                                    */
+    const float *dw_w;  /* [kh][kw][C*mult]          dwconv, separable, dwdeconv, bottleneck (down) */
+    const float *dw_b;  /* [C*mult]                                                                  */
+    const float *pw_w;  /* [Cout][S]  (dense: [Cout][Cin])  pwconv, separable, bottleneck            */
+    const float *pw_b;  /* [Cout]                                                                    */
+    const float *up_w;  /* [up_kh][up_kw][Cout]      bottleneck (up)                                 */
+    const float *up_b;  /* [Cout]                                                                    */
+    const float *conv_w; /* [cout][kh][kw][C/groups] conv (TFLite OHWI)                              */
+    const float *conv_b; /* [cout]                                                                   */
+    const float *fc_w;  /* [cout][H*W*C]             fc (input flattened in NHWC order)              */
+    const float *fc_b;  /* [cout]                                                                    */
+    const float *se_w1; /* [reduce][C]               se: the squeeze                                 */
+    const float *se_b1; /* [reduce]                                                                  */
+    const float *se_w2; /* [C][reduce]               se: the excitation                              */
+    const float *se_b2; /* [C]                                                                       */
 } sg_weights;
 
 typedef enum sg_op {
@@ -49,8 +57,16 @@ typedef enum sg_op {
     SG_OP_PWCONV = 2,
     SG_OP_SEPARABLE = 3,
     SG_OP_DWDECONV = 4,
-    SG_OP_BOTTLENECK = 5
+    SG_OP_BOTTLENECK = 5,
+    SG_OP_CONV = 6,
+    SG_OP_POOL = 7,
+    SG_OP_FC = 8,
+    SG_OP_SE = 9,
+    SG_OP_SOFTMAX = 10
 } sg_op;
+
+#define SG_POOL_AVG 1
+#define SG_POOL_MAX 2
 
 /* An activation.  kind SG_ACT_CLAMP (0): clamp to [lo, hi], a bound
  * applying only if its flag is set: none = {0}, relu = {SG_ACT_LO, 0, 0},
@@ -106,13 +122,18 @@ typedef struct sg_layer {
     int pw_s;            /* inputs per output channel: pw_cin when dense          */
     int topo_dims;       /* 0 dense; groups are stored as their 2-d topology      */
     int grid_in[SG_MAX_TOPO_DIMS], grid_out[SG_MAX_TOPO_DIMS], window[SG_MAX_TOPO_DIMS];
-    int groups;          /* groups as written (1 when not grouped)                */
+    int groups;          /* groups as written (1 when not grouped; conv's too)    */
     /* bottleneck's up deconvolution (stride sh, sw; dilation 1) */
     int up_kh, up_kw;
     int up_pt, up_pl, up_pb, up_pr; /* padding of the forward conv mapping
                                        in_h x in_w to mid_h x mid_w           */
     int bias;            /* 0: every bias dropped                                */
     sg_act dw_act, mid_act, act;
+    int pool;            /* pool: SG_POOL_AVG or SG_POOL_MAX (a global pool's
+                            window is the whole input: kh = in_h, kw = in_w)   */
+    int count_pad;       /* avg pool: 1 divides by kh*kw, 0 by the cells inside */
+    int reduce;          /* se: the squeeze's channels                           */
+    sg_act se_act, gate; /* se: after the squeeze; the gate (hsigmoid, sigmoid) */
     int residual;        /* SG_RESIDUAL_*                                        */
     int skip_layer;      /* index in the net's layer table whose input is the
                             skip (SG_RESIDUAL_NAMED), else -1                   */

@@ -245,6 +245,126 @@ static dw_geom layer_geom(const sg_layer *L, long ih, long iw, long oh,
     return g;
 }
 
+/* ---- the ops of whole networks ------------------------------------------ */
+
+/* conv: out[y][x][o] = b[o] + sum over i, j, s < C/groups of
+ * w[o][i][j][s] * in[y*sh-pt+i*dh][x*sw-pl+j*dw][g*C/groups + s], g the
+ * group of o; reads outside the input are zero. */
+static void conv(const sg_layer *L, const float *in, const float *w, const float *b, float *out)
+{
+    const long cg = L->in_c / L->groups, og = L->out_c / L->groups;
+    for (long y = 0; y < L->out_h; y++)
+        for (long x = 0; x < L->out_w; x++)
+            for (long o = 0; o < L->out_c; o++) {
+                const long g = o / og;
+                float acc = 0.0f;
+                for (long i = 0; i < L->kh; i++) {
+                    const long iy = y * L->sh - L->pt + i * L->dh;
+                    if (iy < 0 || iy >= L->in_h) continue;
+                    for (long j = 0; j < L->kw; j++) {
+                        const long ix = x * L->sw - L->pl + j * L->dw;
+                        if (ix < 0 || ix >= L->in_w) continue;
+                        for (long s = 0; s < cg; s++)
+                            acc += w[((o * L->kh + i) * L->kw + j) * cg + s] *
+                                   in[at3(iy, ix, g * cg + s, L->in_w, L->in_c)];
+                    }
+                }
+                out[at3(y, x, o, L->out_w, L->out_c)] = acc + (b ? b[o] : 0.0f);
+            }
+}
+
+/* pool: the average (over the window's cells inside the input, or over
+ * kh*kw with count_pad) or the maximum (over the cells inside) of each
+ * channel's window. */
+static void pool(const sg_layer *L, const float *in, float *out)
+{
+    for (long y = 0; y < L->out_h; y++)
+        for (long x = 0; x < L->out_w; x++)
+            for (long c = 0; c < L->in_c; c++) {
+                float acc = L->pool == SG_POOL_MAX ? -INFINITY : 0.0f;
+                long cells = 0;
+                for (long i = 0; i < L->kh; i++) {
+                    const long iy = y * L->sh - L->pt + i;
+                    if (iy < 0 || iy >= L->in_h) continue;
+                    for (long j = 0; j < L->kw; j++) {
+                        const long ix = x * L->sw - L->pl + j;
+                        if (ix < 0 || ix >= L->in_w) continue;
+                        const float v = in[at3(iy, ix, c, L->in_w, L->in_c)];
+                        acc = L->pool == SG_POOL_MAX ? (v > acc ? v : acc) : acc + v;
+                        cells++;
+                    }
+                }
+                if (L->pool == SG_POOL_AVG)
+                    acc /= (float)(L->count_pad ? (long)L->kh * L->kw : cells);
+                out[at3(y, x, c, L->out_w, L->out_c)] = acc;
+            }
+}
+
+/* fc: out[o] = b[o] + sum over k < H*W*C of w[o][k] * in[k], the input
+ * flattened in NHWC order. */
+static void fc(const sg_layer *L, const float *in, const float *w, const float *b, float *out)
+{
+    const size_t n = (size_t)L->in_h * (size_t)L->in_w * (size_t)L->in_c;
+    for (long o = 0; o < L->out_c; o++) {
+        float acc = 0.0f;
+        for (size_t k = 0; k < n; k++)
+            acc += w[(size_t)o * n + k] * in[k];
+        out[o] = acc + (b ? b[o] : 0.0f);
+    }
+}
+
+/* se: m[c] = mean of in[.][.][c]; r = se_act(b1 + w1 m); e = gate(b2 + w2 r);
+ * out[y][x][c] = in[y][x][c] * e[c].  scratch: m [C], r [reduce], e [C]. */
+static void se(const sg_layer *L, const float *in, const sg_weights *w, int bias, float *out, float *scratch)
+{
+    const long C = L->in_c, R = L->reduce;
+    const size_t px = (size_t)L->in_h * (size_t)L->in_w;
+    float *m = scratch, *r = scratch + C, *e = scratch + C + R;
+    for (long c = 0; c < C; c++) {
+        float acc = 0.0f;
+        for (size_t p = 0; p < px; p++)
+            acc += in[p * (size_t)C + (size_t)c];
+        m[c] = acc / (float)px;
+    }
+    for (long j = 0; j < R; j++) {
+        float acc = 0.0f;
+        for (long c = 0; c < C; c++)
+            acc += w->se_w1[j * C + c] * m[c];
+        r[j] = acc + (bias ? w->se_b1[j] : 0.0f);
+    }
+    activate(r, (size_t)R, L->se_act);
+    for (long c = 0; c < C; c++) {
+        float acc = 0.0f;
+        for (long j = 0; j < R; j++)
+            acc += w->se_w2[c * R + j] * r[j];
+        e[c] = acc + (bias ? w->se_b2[c] : 0.0f);
+    }
+    activate(e, (size_t)C, L->gate);
+    for (size_t p = 0; p < px; p++)
+        for (long c = 0; c < C; c++)
+            out[p * (size_t)C + (size_t)c] = in[p * (size_t)C + (size_t)c] * e[c];
+}
+
+/* softmax over the channels of each pixel, computed stably: e^(x - max)
+ * over their sum. */
+static void softmax(const sg_layer *L, const float *in, float *out)
+{
+    const size_t px = (size_t)L->in_h * (size_t)L->in_w, C = (size_t)L->in_c;
+    for (size_t p = 0; p < px; p++) {
+        const float *x = in + p * C;
+        float *y = out + p * C;
+        float mx = x[0], sum = 0.0f;
+        for (size_t c = 1; c < C; c++)
+            mx = x[c] > mx ? x[c] : mx;
+        for (size_t c = 0; c < C; c++) {
+            y[c] = expf(x[c] - mx);
+            sum += y[c];
+        }
+        for (size_t c = 0; c < C; c++)
+            y[c] /= sum;
+    }
+}
+
 size_t sg_generic_scratch_floats(const sg_layer *L)
 {
     const size_t mid = (size_t)L->mid_h * (size_t)L->mid_w;
@@ -253,6 +373,8 @@ size_t sg_generic_scratch_floats(const sg_layer *L)
         return mid * (size_t)L->mid_c;
     case SG_OP_BOTTLENECK:
         return mid * (size_t)L->in_c + mid * (size_t)L->mid_c;
+    case SG_OP_SE:
+        return 2 * (size_t)L->in_c + (size_t)L->reduce;
     default:
         return 0;
     }
@@ -320,6 +442,21 @@ void sg_generic_run(const sg_layer *L, const sg_weights *w, const float *in,
         dwdeconv(&g, proj, w->up_w, up_b, out);
         break;
     }
+    case SG_OP_CONV:
+        conv(L, in, w->conv_w, L->bias ? w->conv_b : NULL, out);
+        break;
+    case SG_OP_POOL:
+        pool(L, in, out);
+        break;
+    case SG_OP_FC:
+        fc(L, in, w->fc_w, L->bias ? w->fc_b : NULL, out);
+        break;
+    case SG_OP_SE:
+        se(L, in, w, L->bias, out, scratch);
+        break;
+    case SG_OP_SOFTMAX:
+        softmax(L, in, out);
+        break;
     default:
         return; /* not an op: nothing to compute */
     }

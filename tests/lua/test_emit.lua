@@ -48,7 +48,8 @@ function T.every_function_opens_with_its_comment_line()
       if name then
         n = n + 1
         local prev = ls[i - 1] or ""
-        H.ok(prev:match("^/%* [%w/_.]+%.c%.in: layer [%w_]+[,:] .* %*/$"),
+        H.ok(prev:match("^/%* [%w/_.]+%.c%.in: layer [%w_]+[,:] .* %*/$")
+          or prev:match("^/%* net%.c%.in: the whole net: .* %*/$"),
           function() return what .. ": " .. name .. " is preceded by " .. H.quote(prev) end)
         if name:match("^Dw_") or name:match("^Pw_") or name:match("^Up_") then
           local tile = name:match("_(%d+c%d+p%w*)$") or name:match("_(%d+x%d+%a*)$")

@@ -515,6 +515,28 @@ function T.bias_field()
   end
 end
 
+-- the ops of whole networks: defaults and resolved geometry
+function T.whole_net_ops()
+  local c = layer_ok('{ op = "conv", k = 3, stride = 2, cout = 32 }', "{ h = 224, w = 224, c = 3 }")
+  H.eq({ c.OH, c.OW, c.OC, c.pt, c.pb, c.bias }, { 112, 112, 32, 0, 1, true }, "stem: SAME, stride 2")
+  local g = layer_ok('{ op = "conv", groups = 4, cout = 12, pad = "valid" }')
+  H.eq({ g.OH, g.OC, g.groups }, { 6, 12, 4 }, "grouped conv, valid")
+  local d = layer_ok('{ op = "conv" }')
+  H.eq({ d.kh, d.sh, d.OC, d.pad }, { 3, 1, 8, "same" }, "conv defaults: k 3, stride 1, cout C, SAME")
+  local mp = layer_ok('{ op = "pool", type = "max", k = 2 }')
+  H.eq({ mp.sh, mp.sw, mp.pad, mp.OH, mp.count_pad, mp.bias }, { 2, 2, "valid", 4, false, false },
+    "pool: stride = k, valid, no weights")
+  local gp = layer_ok('{ op = "pool", type = "avg", global = true }', "{ h = 7, w = 5, c = 16 }")
+  H.eq({ gp.OH, gp.OW, gp.OC, gp.kh, gp.kw }, { 1, 1, 16, 7, 5 }, "global pool: one window of the input")
+  local f = layer_ok('{ op = "fc", cout = 10 }', "{ h = 2, w = 3, c = 4 }")
+  H.eq({ f.OH, f.OW, f.OC }, { 1, 1, 10 }, "fc")
+  local e = layer_ok('{ op = "se", reduce = 2 }')
+  H.eq({ e.OH, e.OC, e.reduce, e.se_act, e.gate }, { 8, 8, 2, { lo = 0 }, { kind = "hsigmoid" } },
+    "se: relu, hsigmoid by default")
+  local sm = layer_ok('{ op = "softmax", act = "relu" }')
+  H.eq({ sm.OH, sm.OC, sm.bias }, { 8, 8, false }, "softmax")
+end
+
 function T.act_forms()
   for _, f in ipairs({ "act", "dw_act", "mid_act" }) do
     local function L(v) return layer_ok('{ op = "bottleneck", ' .. f .. ' = ' .. v .. ' }')[f] end

@@ -154,6 +154,8 @@ static void account(sg_layer *L)
                  ((long)L->up_kh * L->up_kw + bias) * L->out_c;
         scratch = mid * L->in_c + mid * L->mid_c;
         break;
+    default: /* the ops of whole networks: their tests set what they use */
+        break;
     }
     L->macs = macs;
     L->params = params;
@@ -351,7 +353,7 @@ static wbufs rand_weights(const sg_layer *L)
         b.dw_w = frandbuf(dwk * L->in_c);
         b.dw_b = frandbuf((size_t)L->in_c);
         break;
-    case SG_OP_PWCONV:
+    default: /* pwconv; the ops of whole networks have their own tests */
         break;
     }
     if (L->op == SG_OP_PWCONV || L->op == SG_OP_SEPARABLE ||
@@ -441,7 +443,7 @@ START_TEST(dwconv_k1_identity)
     const geo g = {1, 1, 1, 1, 1, 1, 0, 0, 0, 0};
     sg_layer L = mk_dw(3, 4, 5, g, 1);
     float *in, *out, ones[5] = {1, 1, 1, 1, 1}, zeros[5] = {0};
-    sg_weights w = {ones, zeros, NULL, NULL, NULL, NULL};
+    sg_weights w = {.dw_w = ones, .dw_b = zeros};
     rng = 1;
     in = frandbuf(n_in(&L));
     ck_assert_int_eq(L.out_h, 3);
@@ -462,7 +464,7 @@ START_TEST(dwconv_center_tap_identity)
     for (int t = 0; t < 2; t++) {
         sg_layer L = mk_dw(5, 6, 2, gs[t], 1);
         float wt[3 * 3 * 2] = {0}, *in, *out;
-        sg_weights w = {wt, NULL, NULL, NULL, NULL, NULL};
+        sg_weights w = {.dw_w = wt};
         L.bias = 0; /* NULL bias */
         wt[(1 * 3 + 1) * 2 + 0] = wt[(1 * 3 + 1) * 2 + 1] = 1.0f;
         rng = 2;
@@ -491,7 +493,7 @@ START_TEST(dwconv_ones_3x3_constant)
     sg_layer L = mk_dw(5, 5, 2, g, 1);
     float in[5 * 5 * 2], want[5 * 5 * 2], wt[3 * 3 * 2], b[2] = {0.5f, -1.0f};
     float *out;
-    sg_weights w = {wt, b, NULL, NULL, NULL, NULL};
+    sg_weights w = {.dw_w = wt, .dw_b = b};
     for (int k = 0; k < 18; k++)
         wt[k] = 1.0f;
     for (int p = 0; p < 25; p++) {
@@ -516,7 +518,7 @@ static void taps_1d(int vertical, int n, geo g, const float *want, int on)
 {
     sg_layer L;
     float in[16], wt[16], *out;
-    sg_weights w = {wt, NULL, NULL, NULL, NULL, NULL};
+    sg_weights w = {.dw_w = wt};
     char what[64];
     if (!vertical) { /* transpose the geometry */
         geo t = {g.kw, g.kh, g.sw, g.sh, g.dw, g.dh, g.pl, g.pt, g.pr, g.pb};
@@ -606,7 +608,7 @@ START_TEST(dwconv_multiplier_hand)
     float wt[6] = {1, 2, 3, 4, 5, 6}, b[6] = {0, 0, 0, 0, 0, 0.25f};
     float want[12] = {1, 2, 3, 400, 500, 600.25f,
                       -2, -4, -6, 2, 2.5f, 3.25f};
-    sg_weights w = {wt, b, NULL, NULL, NULL, NULL};
+    sg_weights w = {.dw_w = wt, .dw_b = b};
     float *out;
     ck_assert_int_eq(L.out_c, 6);
     out = run(&L, &w, in, NULL);
@@ -653,7 +655,7 @@ START_TEST(pwconv_dense_hand)
     float in[6] = {1, 0, -1, 2, 1, 0.5f};
     float wt[6] = {1, 2, 3, 4, 5, 6}, b[2] = {0.5f, -1.0f};
     float want[4] = {-1.5f, -3.0f, 6.0f, 15.0f};
-    sg_weights w = {NULL, NULL, wt, b, NULL, NULL};
+    sg_weights w = {.pw_w = wt, .pw_b = b};
     float *out = run(&L, &w, in, NULL);
     expect_exact("dense", out, want, 1, 2, 2);
     ffree(out);
@@ -667,7 +669,7 @@ START_TEST(pwconv_groups_hand)
     float in[4] = {1, 2, 3, 4};
     float wt[8] = {1, 10, 100, 1000, 2, 20, 200, 2000};
     float want[4] = {1 + 20, 100 + 2000, 6 + 80, 600 + 8000};
-    sg_weights w = {NULL, NULL, wt, NULL, NULL, NULL};
+    sg_weights w = {.pw_w = wt};
     float *out;
     set_groups(&L, 2);
     ck_assert_int_eq(L.pw_s, 2);
@@ -719,7 +721,7 @@ START_TEST(pwconv_topology_1d_wrap)
     sg_layer L = mk_pw(1, 1, 6, 3);
     float in[6], wt[12], *out;
     const float want[3] = {0x4321, 0x432100, 0x430021};
-    sg_weights w = {NULL, NULL, wt, NULL, NULL, NULL};
+    sg_weights w = {.pw_w = wt};
     set_topo(&L, 1, gi, go, win);
     ck_assert_int_eq(L.pw_s, 4);
     L.bias = 0;
@@ -751,7 +753,7 @@ START_TEST(pwconv_topology_2d_onehot)
     const int gi[2] = {3, 4}, go[2] = {3, 2}, win[2] = {2, 3};
     sg_layer L = mk_pw(1, 12, 12, 6);
     float in[12 * 12] = {0}, wt[36], want[12 * 6] = {0}, b[6] = {0};
-    sg_weights w = {NULL, NULL, wt, b, NULL, NULL};
+    sg_weights w = {.pw_w = wt, .pw_b = b};
     float *out;
     set_topo(&L, 2, gi, go, win);
     ck_assert_int_eq(L.pw_s, 6);
@@ -910,7 +912,7 @@ START_TEST(dwdeconv_scatter_hand)
     float in[2] = {1, 10}, wt[3] = {1, 2, 3}, b[1] = {0.5f};
     const float want[4] = {1.5f, 2.5f, 13.5f, 20.5f};
     const float want1[4] = {2, 3 + 10, 20, 30};
-    sg_weights w = {wt, b, NULL, NULL, NULL, NULL};
+    sg_weights w = {.dw_w = wt, .dw_b = b};
     float *out;
     int p0, p1;
     tf_same(4, 3, 2, 1, &p0, &p1);
@@ -1029,7 +1031,7 @@ START_TEST(activations_hand)
     };
     const geo g = {1, 1, 1, 1, 1, 1, 0, 0, 0, 0};
     float wt[10], b[10] = {0};
-    sg_weights w = {wt, b, NULL, NULL, NULL, NULL};
+    sg_weights w = {.dw_w = wt, .dw_b = b};
     for (int k = 0; k < 10; k++)
         wt[k] = 1.0f;
     for (int t = 0; t < 8; t++) {
@@ -1044,7 +1046,7 @@ START_TEST(activations_hand)
     {
         static const float xs[5] = {-10, -1, 0, 1, 10};
         float ws[5] = {1, 1, 1, 1, 1}, bs[5] = {0};
-        sg_weights w5 = {ws, bs, NULL, NULL, NULL, NULL};
+        sg_weights w5 = {.dw_w = ws, .dw_b = bs};
         sg_layer L = mk_dw(1, 1, 5, g, 1);
         float *out;
         L.act.kind = SG_ACT_SIGMOID;
@@ -1090,7 +1092,7 @@ START_TEST(residual_hand)
     const geo g = {1, 1, 1, 1, 1, 1, 0, 0, 0, 0};
     float wt[6] = {2, 2, 2, 2, 2, 2}, b[6] = {0.5f, 0.5f, 0.5f, 0.5f, 0.5f,
                                               0.5f};
-    sg_weights w = {wt, b, NULL, NULL, NULL, NULL};
+    sg_weights w = {.dw_w = wt, .dw_b = b};
     sg_layer L = mk_dw(1, 2, 3, g, 1);
     float *out;
     L.act = ACT_RELU6;
@@ -1113,7 +1115,7 @@ START_TEST(separable_dw_act_hand)
     const geo g = {1, 1, 1, 1, 1, 1, 0, 0, 0, 0};
     sg_layer L = mk_sep(1, 1, 2, g, 1, 1);
     float in[2] = {-3, 8}, dw[2] = {1, 1}, pw[2] = {1, 1};
-    sg_weights w = {dw, NULL, pw, NULL, NULL, NULL};
+    sg_weights w = {.dw_w = dw, .pw_w = pw};
     const float five = 5, six = 6, five5 = 5.5f;
     float *out;
     L.bias = 0;
@@ -1383,6 +1385,159 @@ START_TEST(scratch_sizes)
 }
 END_TEST
 
+/* ==== the ops of whole networks =========================================== */
+
+/* conv on a 3x3 image of 2 channels: value 10*c + pixel (pixel 0..8),
+ * k = 2, stride 1, valid: out[y][x][o] = sum of w[o][i][j][s] * in[y+i][x+j][s]. */
+START_TEST(conv_hand)
+{
+    float in[18], w[2 * 2 * 2 * 2], b[2] = {0.5f, -1};
+    for (int p = 0; p < 9; p++) { in[2 * p] = (float)p; in[2 * p + 1] = 10.0f + (float)p; }
+    /* output 0: taps of channel 0 only, weight 1; output 1: channel 1, weight 2 */
+    for (int k = 0; k < 16; k++) w[k] = 0.0f;
+    for (int t = 0; t < 4; t++) { w[t * 2 + 0] = 1.0f; w[8 + t * 2 + 1] = 2.0f; }
+    sg_layer L = layer(SG_OP_CONV, 3, 3, 2);
+    L.kh = L.kw = 2;
+    L.out_h = L.out_w = L.mid_h = L.mid_w = 2;
+    sg_weights wt = {.conv_w = w, .conv_b = b};
+    float *out = run(&L, &wt, in, NULL);
+    /* window sums of pixel values: (0+1+3+4), (1+2+4+5), (3+4+6+7), (4+5+7+8) */
+    const float want[8] = {8.5f, 2 * 48 - 1, 12.5f, 2 * 52 - 1, 20.5f, 2 * 60 - 1, 24.5f, 2 * 64 - 1};
+    expect_exact("conv 2x2 valid", out, want, 2, 2, 2);
+    ffree(out);
+}
+END_TEST
+
+/* conv with groups = C and cout = C is dwconv; with k = 1 and one group it
+ * is a dense pwconv (the weights rearranged) */
+START_TEST(conv_special_cases)
+{
+    const geo g = {3, 3, 2, 2, 1, 1, 1, 1, 1, 1};
+    sg_layer D = mk_dw(7, 6, 5, g, 1);
+    sg_layer C = D;
+    C.op = SG_OP_CONV;
+    C.groups = 5;
+    float *in = frandbuf(7 * 6 * 5), *dw = frandbuf(9 * 5), *db = frandbuf(5), *cw = fbuf(5 * 9, 0);
+    for (int o = 0; o < 5; o++)
+        for (int t = 0; t < 9; t++) cw[o * 9 + t] = dw[t * 5 + o];
+    sg_weights wd = {.dw_w = dw, .dw_b = db}, wc = {.conv_w = cw, .conv_b = db};
+    float *a = run(&D, &wd, in, NULL), *c = run(&C, &wc, in, NULL);
+    expect_near("conv groups = C vs dwconv", c, a, D.out_h, D.out_w, 5, TOL_SAME);
+    ffree(a); ffree(c);
+
+    sg_layer P = mk_pw(4, 3, 6, 7);
+    sg_layer Q = layer(SG_OP_CONV, 4, 3, 6);
+    Q.out_c = Q.mid_c = 7;
+    float *in2 = frandbuf(4 * 3 * 6), *pw = frandbuf(7 * 6), *pb = frandbuf(7);
+    sg_weights wp = {.pw_w = pw, .pw_b = pb}, wq = {.conv_w = pw, .conv_b = pb};
+    float *x = run(&P, &wp, in2, NULL), *y = run(&Q, &wq, in2, NULL);
+    expect_near("conv k = 1 vs pwconv", y, x, 4, 3, 7, TOL_SAME);
+    ffree(x); ffree(y); ffree(in); ffree(dw); ffree(db); ffree(cw); ffree(in2); ffree(pw); ffree(pb);
+}
+END_TEST
+
+/* pools on a 3x3 image holding 1..9 */
+START_TEST(pool_hand)
+{
+    const float in[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+    sg_weights none = {.dw_w = NULL};
+    sg_layer L = layer(SG_OP_POOL, 3, 3, 1);
+    L.kh = L.kw = 2;
+    L.out_h = L.out_w = L.mid_h = L.mid_w = 2;
+    L.pool = SG_POOL_AVG;
+    float *out = run(&L, &none, in, NULL);
+    const float avg[4] = {3, 4, 6, 7}, mx[4] = {5, 6, 8, 9};
+    expect_exact("avg 2x2, stride 1", out, avg, 2, 2, 1);
+    ffree(out);
+    L.pool = SG_POOL_MAX;
+    out = run(&L, &none, in, NULL);
+    expect_exact("max 2x2, stride 1", out, mx, 2, 2, 1);
+    ffree(out);
+    /* 3x3 "same" (pad 1 all round), stride 2: corners average 4 cells, or
+     * divide by 9 with count_pad; max ignores the padding */
+    L.kh = L.kw = 3;
+    L.sh = L.sw = 2;
+    L.pt = L.pl = L.pb = L.pr = 1;
+    L.pool = SG_POOL_AVG;
+    out = run(&L, &none, in, NULL);
+    const float same[4] = {3, 4, 6, 7}, same_cp[4] = {12.0f / 9, 16.0f / 9, 24.0f / 9, 28.0f / 9};
+    expect_exact("avg 3x3 same, stride 2", out, same, 2, 2, 1);
+    ffree(out);
+    L.count_pad = 1;
+    out = run(&L, &none, in, NULL);
+    expect_exact("avg 3x3 same, count_pad", out, same_cp, 2, 2, 1);
+    ffree(out);
+    L.pool = SG_POOL_MAX;
+    L.count_pad = 0;
+    out = run(&L, &none, in, NULL);
+    const float same_max[4] = {5, 6, 8, 9};
+    expect_exact("max 3x3 same, stride 2", out, same_max, 2, 2, 1);
+    ffree(out);
+    /* global: one window over the whole input */
+    L.kh = L.kw = 3;
+    L.sh = L.sw = 1;
+    L.pt = L.pl = L.pb = L.pr = 0;
+    L.out_h = L.out_w = L.mid_h = L.mid_w = 1;
+    L.pool = SG_POOL_AVG;
+    out = run(&L, &none, in, NULL);
+    ck_assert_float_eq(out[0], 5.0f);
+    ffree(out);
+    L.pool = SG_POOL_MAX;
+    out = run(&L, &none, in, NULL);
+    ck_assert_float_eq(out[0], 9.0f);
+    ffree(out);
+}
+END_TEST
+
+/* fc: the input flattened in NHWC order, [1][2][2] -> 2 outputs */
+START_TEST(fc_hand)
+{
+    const float in[4] = {1, 2, 3, 4}; /* [0][0][0], [0][0][1], [0][1][0], [0][1][1] */
+    const float w[8] = {1, 0, 0, 0, 1, 10, 100, 1000}, b[2] = {0.5f, 0};
+    sg_layer L = layer(SG_OP_FC, 1, 2, 2);
+    L.out_h = L.out_w = L.mid_h = L.mid_w = 1;
+    L.out_c = L.mid_c = 2;
+    sg_weights wt = {.fc_w = w, .fc_b = b};
+    float *out = run(&L, &wt, in, NULL);
+    const float want[2] = {1.5f, 4321};
+    expect_exact("fc", out, want, 1, 1, 2);
+    ffree(out);
+}
+END_TEST
+
+/* se on [1][2][2]: channel means 2 and 30; r = relu(1 * m0 - 0.1 * m1 + 2)
+ * = 1; e = hsigmoid(w2 r + b2) = hsigmoid(0), hsigmoid(3): 1/2 and 1 */
+START_TEST(se_hand)
+{
+    const float in[4] = {1, 20, 3, 40};
+    const float w1[2] = {1, -0.1f}, b1[1] = {2}, w2[2] = {1, 4}, b2[2] = {-1, -1};
+    sg_layer L = layer(SG_OP_SE, 1, 2, 2);
+    L.reduce = 1;
+    L.se_act = ACT_RELU;
+    L.gate.kind = SG_ACT_HSIGMOID;
+    sg_weights wt = {.se_w1 = w1, .se_b1 = b1, .se_w2 = w2, .se_b2 = b2};
+    float *out = run(&L, &wt, in, NULL);
+    const float want[4] = {0.5f, 20, 1.5f, 40};
+    expect_exact("se", out, want, 1, 2, 2);
+    ffree(out);
+}
+END_TEST
+
+/* softmax over channels: e^(x - max) / sum, stable for large inputs */
+START_TEST(softmax_hand)
+{
+    const float in[6] = {1, 2, 3, 1000, 1000, 1000};
+    sg_weights none = {.dw_w = NULL};
+    sg_layer L = layer(SG_OP_SOFTMAX, 1, 2, 3);
+    float *out = run(&L, &none, in, NULL);
+    const double s = 1.0 + exp(-1.0) + exp(-2.0);
+    const float want[6] = {(float)(exp(-2.0) / s), (float)(exp(-1.0) / s), (float)(1.0 / s),
+                           1.0f / 3, 1.0f / 3, 1.0f / 3};
+    expect_near("softmax", out, want, 1, 2, 3, 1e-6);
+    ffree(out);
+}
+END_TEST
+
 /* ==== MobileNet-v1 sizes =================================================== */
 
 static const struct mbv1_case {
@@ -1466,6 +1621,12 @@ static Suite *generic_suite(void)
     tc = tcase_create("act_residual_bias");
     tcase_add_test(tc, activations_hand);
     tcase_add_test(tc, sg_expf_within_2_ulp);
+    tcase_add_test(tc, conv_hand);
+    tcase_add_test(tc, conv_special_cases);
+    tcase_add_test(tc, pool_hand);
+    tcase_add_test(tc, fc_hand);
+    tcase_add_test(tc, se_hand);
+    tcase_add_test(tc, softmax_hand);
     tcase_add_test(tc, residual_hand);
     tcase_add_test(tc, separable_dw_act_hand);
     tcase_add_loop_test(tc, bias_off_ignores_bias_pointers, 0, 5);

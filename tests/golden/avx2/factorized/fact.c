@@ -14750,3 +14750,96 @@ const sg_layer fact_layers[FACT_LAYER_COUNT] = {
         .pack = fact_f9_pack, .run = Run_f9
     },
 };
+
+/* net.c.in: the whole net: every layer's weights, packed in turn */
+void fact_pack(const sg_weights w[FACT_LAYER_COUNT], float *packed)
+{
+    enum {
+        F2_W = 4800,     /* the packed weights of f2 */
+        F3_W = 14336,    /* the packed weights of f3 */
+        F4_W = 15936,    /* the packed weights of f4 */
+        B1_W = 17408,    /* the packed weights of b1 */
+        T2_W = 22848,    /* the packed weights of t2 */
+        F5_W = 31808,    /* the packed weights of f5 */
+        F6_W = 40640,    /* the packed weights of f6 */
+        B2_W = 42304,    /* the packed weights of b2 */
+        F7_W = 61376,    /* the packed weights of f7 */
+        T3_W = 81216,    /* the packed weights of t3 */
+        F8_W = 115520,   /* the packed weights of f8 */
+        B3_W = 130624,   /* the packed weights of b3 */
+        F9_W = 201536,   /* the packed weights of f9 */
+    };
+    fact_f1_pack(&w[0], packed);
+    fact_f2_pack(&w[1], packed + F2_W);
+    fact_f3_pack(&w[2], packed + F3_W);
+    fact_f4_pack(&w[3], packed + F4_W);
+    fact_b1_pack(&w[4], packed + B1_W);
+    fact_t2_pack(&w[5], packed + T2_W);
+    fact_f5_pack(&w[6], packed + F5_W);
+    fact_f6_pack(&w[7], packed + F6_W);
+    fact_b2_pack(&w[8], packed + B2_W);
+    fact_f7_pack(&w[9], packed + F7_W);
+    fact_t3_pack(&w[10], packed + T3_W);
+    fact_f8_pack(&w[11], packed + F8_W);
+    fact_b3_pack(&w[12], packed + B3_W);
+    fact_f9_pack(&w[13], packed + F9_W);
+}
+
+/* net.c.in: the whole net: every layer in turn, the tensors between in and out and every scratch in arena */
+void fact_forward(const float *in, float *out, const float *packed, float *arena)
+{
+    enum {
+        F1_OUT = 131072,       /* the output of f1 */
+        F1_SCRATCH = 0,        /* the scratch of f1 */
+        F2_W = 4800,           /* the packed weights of f2 */
+        F2_OUT = 196608,       /* the output of f2 */
+        F2_SCRATCH = 0,        /* the scratch of f2 */
+        F3_W = 14336,          /* the packed weights of f3 */
+        F3_OUT = 0,            /* the output of f3 */
+        F4_W = 15936,          /* the packed weights of f4 */
+        F4_OUT = 65536,        /* the output of f4 */
+        F4_SCRATCH = 131072,   /* the scratch of f4 */
+        B1_W = 17408,          /* the packed weights of b1 */
+        B1_OUT = 0,            /* the output of b1 */
+        B1_SCRATCH = 131072,   /* the scratch of b1 */
+        T2_W = 22848,          /* the packed weights of t2 */
+        T2_OUT = 65536,        /* the output of t2 */
+        T2_SCRATCH = 98304,    /* the scratch of t2 */
+        F5_W = 31808,          /* the packed weights of f5 */
+        F5_OUT = 98304,        /* the output of f5 */
+        F5_SCRATCH = 0,        /* the scratch of f5 */
+        F6_W = 40640,          /* the packed weights of f6 */
+        F6_OUT = 0,            /* the output of f6 */
+        B2_W = 42304,          /* the packed weights of b2 */
+        B2_OUT = 32768,        /* the output of b2 */
+        B2_SCRATCH = 65536,    /* the scratch of b2 */
+        F7_W = 61376,          /* the packed weights of f7 */
+        F7_OUT = 0,            /* the output of f7 */
+        F7_SCRATCH = 65536,    /* the scratch of f7 */
+        T3_W = 81216,          /* the packed weights of t3 */
+        T3_OUT = 32768,        /* the output of t3 */
+        T3_SCRATCH = 49152,    /* the scratch of t3 */
+        F8_W = 115520,         /* the packed weights of f8 */
+        F8_OUT = 0,            /* the output of f8 */
+        F8_SCRATCH = 16384,    /* the scratch of f8 */
+        B3_W = 130624,         /* the packed weights of b3 */
+        B3_OUT = 32768,        /* the output of b3 */
+        B3_SCRATCH = 16384,    /* the scratch of b3 */
+        F9_W = 201536,         /* the packed weights of f9 */
+        F9_SCRATCH = 0,        /* the scratch of f9 */
+    };
+    fact_f1(in, arena + F1_OUT, packed, arena + F1_SCRATCH);
+    fact_f2(arena + F1_OUT, arena + F2_OUT, packed + F2_W, arena + F2_SCRATCH);
+    fact_f3(arena + F2_OUT, arena + F3_OUT, packed + F3_W, NULL);
+    fact_f4(arena + F3_OUT, arena + F4_OUT, packed + F4_W, arena + F4_SCRATCH);
+    fact_b1(arena + F4_OUT, arena + B1_OUT, packed + B1_W, arena + B1_SCRATCH);
+    fact_t2(arena + B1_OUT, arena + T2_OUT, packed + T2_W, arena + T2_SCRATCH);
+    fact_f5(arena + T2_OUT, arena + F5_OUT, packed + F5_W, arena + F5_SCRATCH);
+    fact_f6(arena + F5_OUT, arena + F6_OUT, packed + F6_W, NULL);
+    fact_b2(arena + F6_OUT, arena + B2_OUT, packed + B2_W, arena + B2_SCRATCH);
+    fact_f7(arena + B2_OUT, arena + F7_OUT, packed + F7_W, arena + F7_SCRATCH);
+    fact_t3(arena + F7_OUT, arena + T3_OUT, packed + T3_W, arena + T3_SCRATCH);
+    fact_f8(arena + T3_OUT, arena + F8_OUT, packed + F8_W, arena + F8_SCRATCH);
+    fact_b3(arena + F8_OUT, arena + B3_OUT, packed + B3_W, arena + B3_SCRATCH);
+    fact_f9(arena + B3_OUT, out, packed + F9_W, arena + F9_SCRATCH);
+}

@@ -63,6 +63,23 @@ void golden_s3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 void golden_b4_pack(const sg_weights *w, float *packed);
 void golden_b4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
 
+/* The whole net (one chain).  golden_pack() packs every layer's
+ * weights (w[i]: layer i's sg_weights) once into packed; golden_forward()
+ * runs the layers in order: in is only read, out only written, every other
+ * tensor and every scratch lives in arena, at offsets planned at generation
+ * time (the most the live tensors weigh at any layer, this order's lower
+ * bound: 1080 floats).  Buffers need only float alignment. */
+#define GOLDEN_IN_H 6
+#define GOLDEN_IN_W 5
+#define GOLDEN_IN_C 8
+#define GOLDEN_OUT_H 6
+#define GOLDEN_OUT_W 5
+#define GOLDEN_OUT_C 12
+#define GOLDEN_PACKED_FLOATS 1072
+#define GOLDEN_ARENA_FLOATS 1104
+void golden_pack(const sg_weights w[GOLDEN_LAYER_COUNT], float *packed);
+void golden_forward(const float *in, float *out, const float *packed, float *arena);
+
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer golden_layers[GOLDEN_LAYER_COUNT];
 

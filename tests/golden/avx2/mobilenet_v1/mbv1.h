@@ -171,6 +171,23 @@ void mbv1_b12(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 void mbv1_b13_pack(const sg_weights *w, float *packed);
 void mbv1_b13(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
 
+/* The whole net (one chain).  mbv1_pack() packs every layer's
+ * weights (w[i]: layer i's sg_weights) once into packed; mbv1_forward()
+ * runs the layers in order: in is only read, out only written, every other
+ * tensor and every scratch lives in arena, at offsets planned at generation
+ * time (the most the live tensors weigh at any layer, this order's lower
+ * bound: 1404928 floats).  Buffers need only float alignment. */
+#define MBV1_IN_H 112
+#define MBV1_IN_W 112
+#define MBV1_IN_C 32
+#define MBV1_OUT_H 7
+#define MBV1_OUT_W 7
+#define MBV1_OUT_C 1024
+#define MBV1_PACKED_FLOATS 3195136
+#define MBV1_ARENA_FLOATS 1404928
+void mbv1_pack(const sg_weights w[MBV1_LAYER_COUNT], float *packed);
+void mbv1_forward(const float *in, float *out, const float *packed, float *arena);
+
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer mbv1_layers[MBV1_LAYER_COUNT];
 

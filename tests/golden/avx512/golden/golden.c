@@ -2205,3 +2205,36 @@ const sg_layer golden_layers[GOLDEN_LAYER_COUNT] = {
         .pack = golden_b4_pack, .run = Run_b4
     },
 };
+
+/* net.c.in: the whole net: every layer's weights, packed in turn */
+void golden_pack(const sg_weights w[GOLDEN_LAYER_COUNT], float *packed)
+{
+    enum {
+        P2_W = 160,   /* the packed weights of p2 */
+        S3_W = 352,   /* the packed weights of s3 */
+        B4_W = 720,   /* the packed weights of b4 */
+    };
+    golden_d1_pack(&w[0], packed);
+    golden_p2_pack(&w[1], packed + P2_W);
+    golden_s3_pack(&w[2], packed + S3_W);
+    golden_b4_pack(&w[3], packed + B4_W);
+}
+
+/* net.c.in: the whole net: every layer in turn, the tensors between in and out and every scratch in arena */
+void golden_forward(const float *in, float *out, const float *packed, float *arena)
+{
+    enum {
+        D1_OUT = 368,       /* the output of d1 */
+        P2_W = 160,         /* the packed weights of p2 */
+        P2_OUT = 0,         /* the output of p2 */
+        S3_W = 352,         /* the packed weights of s3 */
+        S3_OUT = 368,       /* the output of s3 */
+        S3_SCRATCH = 736,   /* the scratch of s3 */
+        B4_W = 720,         /* the packed weights of b4 */
+        B4_SCRATCH = 0,     /* the scratch of b4 */
+    };
+    golden_d1(in, arena + D1_OUT, packed, NULL);
+    golden_p2(arena + D1_OUT, arena + P2_OUT, packed + P2_W, NULL);
+    golden_s3(arena + P2_OUT, arena + S3_OUT, packed + S3_W, arena + S3_SCRATCH);
+    golden_b4(arena + S3_OUT, out, packed + B4_W, arena + B4_SCRATCH);
+}

@@ -171,6 +171,23 @@ void mixed_m12(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 void mixed_m13_pack(const sg_weights *w, float *packed);
 void mixed_m13(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
 
+/* The whole net (one chain).  mixed_pack() packs every layer's
+ * weights (w[i]: layer i's sg_weights) once into packed; mixed_forward()
+ * runs the layers in order: in is only read, out only written, every other
+ * tensor and every scratch lives in arena, at offsets planned at generation
+ * time (the most the live tensors weigh at any layer, this order's lower
+ * bound: 12480 floats).  Buffers need only float alignment. */
+#define MIXED_IN_H 15
+#define MIXED_IN_W 13
+#define MIXED_IN_C 7
+#define MIXED_OUT_H 5
+#define MIXED_OUT_W 3
+#define MIXED_OUT_C 65
+#define MIXED_PACKED_FLOATS 8704
+#define MIXED_ARENA_FLOATS 12496
+void mixed_pack(const sg_weights w[MIXED_LAYER_COUNT], float *packed);
+void mixed_forward(const float *in, float *out, const float *packed, float *arena);
+
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer mixed_layers[MIXED_LAYER_COUNT];
 

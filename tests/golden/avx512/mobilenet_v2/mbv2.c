@@ -34676,3 +34676,201 @@ const sg_layer mbv2_layers[MBV2_LAYER_COUNT] = {
         .pack = mbv2_head_pack, .run = Run_head
     },
 };
+
+/* net.c.in: the whole net: every layer's weights, packed in turn */
+void mbv2_pack(const sg_weights w[MBV2_LAYER_COUNT], float *packed)
+{
+    enum {
+        E2_1_W = 848,       /* the packed weights of e2_1 */
+        S2_1_W = 2480,      /* the packed weights of s2_1 */
+        E2_2_W = 8096,      /* the packed weights of e2_2 */
+        S2_2_W = 11696,     /* the packed weights of s2_2 */
+        E3_1_W = 20096,     /* the packed weights of e3_1 */
+        S3_1_W = 23696,     /* the packed weights of s3_1 */
+        E3_2_W = 29776,     /* the packed weights of e3_2 */
+        S3_2_W = 36112,     /* the packed weights of s3_2 */
+        E3_3_W = 44208,     /* the packed weights of e3_3 */
+        S3_3_W = 50544,     /* the packed weights of s3_3 */
+        E4_1_W = 58640,     /* the packed weights of e4_1 */
+        S4_1_W = 64976,     /* the packed weights of s4_1 */
+        E4_2_W = 79248,     /* the packed weights of e4_2 */
+        S4_2_W = 104208,    /* the packed weights of s4_2 */
+        E4_3_W = 132688,    /* the packed weights of e4_3 */
+        S4_3_W = 157648,    /* the packed weights of s4_3 */
+        E4_4_W = 186128,    /* the packed weights of e4_4 */
+        S4_4_W = 211088,    /* the packed weights of s4_4 */
+        E5_1_W = 239568,    /* the packed weights of e5_1 */
+        S5_1_W = 264528,    /* the packed weights of s5_1 */
+        E5_2_W = 305328,    /* the packed weights of e5_2 */
+        S5_2_W = 361200,    /* the packed weights of s5_2 */
+        E5_3_W = 422352,    /* the packed weights of e5_3 */
+        S5_3_W = 478224,    /* the packed weights of s5_3 */
+        E6_1_W = 539376,    /* the packed weights of e6_1 */
+        S6_1_W = 595248,    /* the packed weights of s6_1 */
+        E6_2_W = 693328,    /* the packed weights of e6_2 */
+        S6_2_W = 847888,    /* the packed weights of s6_2 */
+        E6_3_W = 1011248,   /* the packed weights of e6_3 */
+        S6_3_W = 1165808,   /* the packed weights of s6_3 */
+        E7_1_W = 1329168,   /* the packed weights of e7_1 */
+        S7_1_W = 1483728,   /* the packed weights of s7_1 */
+        HEAD_W = 1800848,   /* the packed weights of head */
+    };
+    mbv2_s1_1_pack(&w[0], packed);
+    mbv2_e2_1_pack(&w[1], packed + E2_1_W);
+    mbv2_s2_1_pack(&w[2], packed + S2_1_W);
+    mbv2_e2_2_pack(&w[3], packed + E2_2_W);
+    mbv2_s2_2_pack(&w[4], packed + S2_2_W);
+    mbv2_e3_1_pack(&w[5], packed + E3_1_W);
+    mbv2_s3_1_pack(&w[6], packed + S3_1_W);
+    mbv2_e3_2_pack(&w[7], packed + E3_2_W);
+    mbv2_s3_2_pack(&w[8], packed + S3_2_W);
+    mbv2_e3_3_pack(&w[9], packed + E3_3_W);
+    mbv2_s3_3_pack(&w[10], packed + S3_3_W);
+    mbv2_e4_1_pack(&w[11], packed + E4_1_W);
+    mbv2_s4_1_pack(&w[12], packed + S4_1_W);
+    mbv2_e4_2_pack(&w[13], packed + E4_2_W);
+    mbv2_s4_2_pack(&w[14], packed + S4_2_W);
+    mbv2_e4_3_pack(&w[15], packed + E4_3_W);
+    mbv2_s4_3_pack(&w[16], packed + S4_3_W);
+    mbv2_e4_4_pack(&w[17], packed + E4_4_W);
+    mbv2_s4_4_pack(&w[18], packed + S4_4_W);
+    mbv2_e5_1_pack(&w[19], packed + E5_1_W);
+    mbv2_s5_1_pack(&w[20], packed + S5_1_W);
+    mbv2_e5_2_pack(&w[21], packed + E5_2_W);
+    mbv2_s5_2_pack(&w[22], packed + S5_2_W);
+    mbv2_e5_3_pack(&w[23], packed + E5_3_W);
+    mbv2_s5_3_pack(&w[24], packed + S5_3_W);
+    mbv2_e6_1_pack(&w[25], packed + E6_1_W);
+    mbv2_s6_1_pack(&w[26], packed + S6_1_W);
+    mbv2_e6_2_pack(&w[27], packed + E6_2_W);
+    mbv2_s6_2_pack(&w[28], packed + S6_2_W);
+    mbv2_e6_3_pack(&w[29], packed + E6_3_W);
+    mbv2_s6_3_pack(&w[30], packed + S6_3_W);
+    mbv2_e7_1_pack(&w[31], packed + E7_1_W);
+    mbv2_s7_1_pack(&w[32], packed + S7_1_W);
+    mbv2_head_pack(&w[33], packed + HEAD_W);
+}
+
+/* net.c.in: the whole net: every layer in turn, the tensors between in and out and every scratch in arena */
+void mbv2_forward(const float *in, float *out, const float *packed, float *arena)
+{
+    enum {
+        S1_1_OUT = 1204224,       /* the output of s1_1 */
+        S1_1_SCRATCH = 0,         /* the scratch of s1_1 */
+        E2_1_W = 848,             /* the packed weights of e2_1 */
+        E2_1_OUT = 0,             /* the output of e2_1 */
+        S2_1_W = 2480,            /* the packed weights of s2_1 */
+        S2_1_OUT = 1204224,       /* the output of s2_1 */
+        S2_1_SCRATCH = 1279488,   /* the scratch of s2_1 */
+        E2_2_W = 8096,            /* the packed weights of e2_2 */
+        E2_2_OUT = 0,             /* the output of e2_2 */
+        S2_2_W = 11696,           /* the packed weights of s2_2 */
+        S2_2_OUT = 451584,        /* the output of s2_2 */
+        S2_2_SCRATCH = 526848,    /* the scratch of s2_2 */
+        E3_1_W = 20096,           /* the packed weights of e3_1 */
+        E3_1_OUT = 0,             /* the output of e3_1 */
+        S3_1_W = 23696,           /* the packed weights of s3_1 */
+        S3_1_OUT = 451584,        /* the output of s3_1 */
+        S3_1_SCRATCH = 476672,    /* the scratch of s3_1 */
+        E3_2_W = 29776,           /* the packed weights of e3_2 */
+        E3_2_OUT = 0,             /* the output of e3_2 */
+        S3_2_W = 36112,           /* the packed weights of s3_2 */
+        S3_2_OUT = 301056,        /* the output of s3_2 */
+        S3_2_SCRATCH = 150528,    /* the scratch of s3_2 */
+        E3_3_W = 44208,           /* the packed weights of e3_3 */
+        E3_3_OUT = 0,             /* the output of e3_3 */
+        S3_3_W = 50544,           /* the packed weights of s3_3 */
+        S3_3_OUT = 326144,        /* the output of s3_3 */
+        S3_3_SCRATCH = 150528,    /* the scratch of s3_3 */
+        E4_1_W = 58640,           /* the packed weights of e4_1 */
+        E4_1_OUT = 0,             /* the output of e4_1 */
+        S4_1_W = 64976,           /* the packed weights of s4_1 */
+        S4_1_OUT = 188160,        /* the output of s4_1 */
+        S4_1_SCRATCH = 150528,    /* the scratch of s4_1 */
+        E4_2_W = 79248,           /* the packed weights of e4_2 */
+        E4_2_OUT = 0,             /* the output of e4_2 */
+        S4_2_W = 104208,          /* the packed weights of s4_2 */
+        S4_2_OUT = 150528,        /* the output of s4_2 */
+        S4_2_SCRATCH = 75264,     /* the scratch of s4_2 */
+        E4_3_W = 132688,          /* the packed weights of e4_3 */
+        E4_3_OUT = 0,             /* the output of e4_3 */
+        S4_3_W = 157648,          /* the packed weights of s4_3 */
+        S4_3_OUT = 163072,        /* the output of s4_3 */
+        S4_3_SCRATCH = 75264,     /* the scratch of s4_3 */
+        E4_4_W = 186128,          /* the packed weights of e4_4 */
+        E4_4_OUT = 0,             /* the output of e4_4 */
+        S4_4_W = 211088,          /* the packed weights of s4_4 */
+        S4_4_OUT = 150528,        /* the output of s4_4 */
+        S4_4_SCRATCH = 75264,     /* the scratch of s4_4 */
+        E5_1_W = 239568,          /* the packed weights of e5_1 */
+        E5_1_OUT = 0,             /* the output of e5_1 */
+        S5_1_W = 264528,          /* the packed weights of s5_1 */
+        S5_1_OUT = 225792,        /* the output of s5_1 */
+        S5_1_SCRATCH = 75264,     /* the scratch of s5_1 */
+        E5_2_W = 305328,          /* the packed weights of e5_2 */
+        E5_2_OUT = 0,             /* the output of e5_2 */
+        S5_2_W = 361200,          /* the packed weights of s5_2 */
+        S5_2_OUT = 244608,        /* the output of s5_2 */
+        S5_2_SCRATCH = 112896,    /* the scratch of s5_2 */
+        E5_3_W = 422352,          /* the packed weights of e5_3 */
+        E5_3_OUT = 0,             /* the output of e5_3 */
+        S5_3_W = 478224,          /* the packed weights of s5_3 */
+        S5_3_OUT = 225792,        /* the output of s5_3 */
+        S5_3_SCRATCH = 112896,    /* the scratch of s5_3 */
+        E6_1_W = 539376,          /* the packed weights of e6_1 */
+        E6_1_OUT = 0,             /* the output of e6_1 */
+        S6_1_W = 595248,          /* the packed weights of s6_1 */
+        S6_1_OUT = 141120,        /* the output of s6_1 */
+        S6_1_SCRATCH = 112896,    /* the scratch of s6_1 */
+        E6_2_W = 693328,          /* the packed weights of e6_2 */
+        E6_2_OUT = 0,             /* the output of e6_2 */
+        S6_2_W = 847888,          /* the packed weights of s6_2 */
+        S6_2_OUT = 94080,         /* the output of s6_2 */
+        S6_2_SCRATCH = 47040,     /* the scratch of s6_2 */
+        E6_3_W = 1011248,         /* the packed weights of e6_3 */
+        E6_3_OUT = 0,             /* the output of e6_3 */
+        S6_3_W = 1165808,         /* the packed weights of s6_3 */
+        S6_3_OUT = 101920,        /* the output of s6_3 */
+        S6_3_SCRATCH = 47040,     /* the scratch of s6_3 */
+        E7_1_W = 1329168,         /* the packed weights of e7_1 */
+        E7_1_OUT = 0,             /* the output of e7_1 */
+        S7_1_W = 1483728,         /* the packed weights of s7_1 */
+        S7_1_OUT = 94080,         /* the output of s7_1 */
+        S7_1_SCRATCH = 47040,     /* the scratch of s7_1 */
+        HEAD_W = 1800848,         /* the packed weights of head */
+    };
+    mbv2_s1_1(in, arena + S1_1_OUT, packed, arena + S1_1_SCRATCH);
+    mbv2_e2_1(arena + S1_1_OUT, arena + E2_1_OUT, packed + E2_1_W, NULL);
+    mbv2_s2_1(arena + E2_1_OUT, arena + S2_1_OUT, packed + S2_1_W, arena + S2_1_SCRATCH);
+    mbv2_e2_2(arena + S2_1_OUT, arena + E2_2_OUT, packed + E2_2_W, NULL);
+    mbv2_s2_2(arena + E2_2_OUT, arena + S2_1_OUT, arena + S2_2_OUT, packed + S2_2_W, arena + S2_2_SCRATCH);
+    mbv2_e3_1(arena + S2_2_OUT, arena + E3_1_OUT, packed + E3_1_W, NULL);
+    mbv2_s3_1(arena + E3_1_OUT, arena + S3_1_OUT, packed + S3_1_W, arena + S3_1_SCRATCH);
+    mbv2_e3_2(arena + S3_1_OUT, arena + E3_2_OUT, packed + E3_2_W, NULL);
+    mbv2_s3_2(arena + E3_2_OUT, arena + S3_1_OUT, arena + S3_2_OUT, packed + S3_2_W, arena + S3_2_SCRATCH);
+    mbv2_e3_3(arena + S3_2_OUT, arena + E3_3_OUT, packed + E3_3_W, NULL);
+    mbv2_s3_3(arena + E3_3_OUT, arena + S3_2_OUT, arena + S3_3_OUT, packed + S3_3_W, arena + S3_3_SCRATCH);
+    mbv2_e4_1(arena + S3_3_OUT, arena + E4_1_OUT, packed + E4_1_W, NULL);
+    mbv2_s4_1(arena + E4_1_OUT, arena + S4_1_OUT, packed + S4_1_W, arena + S4_1_SCRATCH);
+    mbv2_e4_2(arena + S4_1_OUT, arena + E4_2_OUT, packed + E4_2_W, NULL);
+    mbv2_s4_2(arena + E4_2_OUT, arena + S4_1_OUT, arena + S4_2_OUT, packed + S4_2_W, arena + S4_2_SCRATCH);
+    mbv2_e4_3(arena + S4_2_OUT, arena + E4_3_OUT, packed + E4_3_W, NULL);
+    mbv2_s4_3(arena + E4_3_OUT, arena + S4_2_OUT, arena + S4_3_OUT, packed + S4_3_W, arena + S4_3_SCRATCH);
+    mbv2_e4_4(arena + S4_3_OUT, arena + E4_4_OUT, packed + E4_4_W, NULL);
+    mbv2_s4_4(arena + E4_4_OUT, arena + S4_3_OUT, arena + S4_4_OUT, packed + S4_4_W, arena + S4_4_SCRATCH);
+    mbv2_e5_1(arena + S4_4_OUT, arena + E5_1_OUT, packed + E5_1_W, NULL);
+    mbv2_s5_1(arena + E5_1_OUT, arena + S5_1_OUT, packed + S5_1_W, arena + S5_1_SCRATCH);
+    mbv2_e5_2(arena + S5_1_OUT, arena + E5_2_OUT, packed + E5_2_W, NULL);
+    mbv2_s5_2(arena + E5_2_OUT, arena + S5_1_OUT, arena + S5_2_OUT, packed + S5_2_W, arena + S5_2_SCRATCH);
+    mbv2_e5_3(arena + S5_2_OUT, arena + E5_3_OUT, packed + E5_3_W, NULL);
+    mbv2_s5_3(arena + E5_3_OUT, arena + S5_2_OUT, arena + S5_3_OUT, packed + S5_3_W, arena + S5_3_SCRATCH);
+    mbv2_e6_1(arena + S5_3_OUT, arena + E6_1_OUT, packed + E6_1_W, NULL);
+    mbv2_s6_1(arena + E6_1_OUT, arena + S6_1_OUT, packed + S6_1_W, arena + S6_1_SCRATCH);
+    mbv2_e6_2(arena + S6_1_OUT, arena + E6_2_OUT, packed + E6_2_W, NULL);
+    mbv2_s6_2(arena + E6_2_OUT, arena + S6_1_OUT, arena + S6_2_OUT, packed + S6_2_W, arena + S6_2_SCRATCH);
+    mbv2_e6_3(arena + S6_2_OUT, arena + E6_3_OUT, packed + E6_3_W, NULL);
+    mbv2_s6_3(arena + E6_3_OUT, arena + S6_2_OUT, arena + S6_3_OUT, packed + S6_3_W, arena + S6_3_SCRATCH);
+    mbv2_e7_1(arena + S6_3_OUT, arena + E7_1_OUT, packed + E7_1_W, NULL);
+    mbv2_s7_1(arena + E7_1_OUT, arena + S7_1_OUT, packed + S7_1_W, arena + S7_1_SCRATCH);
+    mbv2_head(arena + S7_1_OUT, out, packed + HEAD_W, NULL);
+}

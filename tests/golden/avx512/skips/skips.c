@@ -9759,3 +9759,94 @@ const sg_layer skips_layers[SKIPS_LAYER_COUNT] = {
         .pack = skips_x15_pack, .run = Run_x15
     },
 };
+
+/* net.c.in: the whole net: every layer's weights, packed in turn */
+void skips_pack(const sg_weights w[SKIPS_LAYER_COUNT], float *packed)
+{
+    enum {
+        X2_W = 816,     /* the packed weights of x2 */
+        X3_W = 2080,    /* the packed weights of x3 */
+        X4_W = 2240,    /* the packed weights of x4 */
+        X5_W = 2512,    /* the packed weights of x5 */
+        X6_W = 3104,    /* the packed weights of x6 */
+        X7_W = 3936,    /* the packed weights of x7 */
+        X8_W = 4480,    /* the packed weights of x8 */
+        X9_W = 4640,    /* the packed weights of x9 */
+        X10_W = 4800,   /* the packed weights of x10 */
+        X11_W = 5776,   /* the packed weights of x11 */
+        X12_W = 6080,   /* the packed weights of x12 */
+        X13_W = 8192,   /* the packed weights of x13 */
+        X14_W = 8384,   /* the packed weights of x14 */
+        X15_W = 9968,   /* the packed weights of x15 */
+    };
+    skips_x1_pack(&w[0], packed);
+    skips_x2_pack(&w[1], packed + X2_W);
+    skips_x3_pack(&w[2], packed + X3_W);
+    skips_x4_pack(&w[3], packed + X4_W);
+    skips_x5_pack(&w[4], packed + X5_W);
+    skips_x6_pack(&w[5], packed + X6_W);
+    skips_x7_pack(&w[6], packed + X7_W);
+    skips_x8_pack(&w[7], packed + X8_W);
+    skips_x9_pack(&w[8], packed + X9_W);
+    skips_x10_pack(&w[9], packed + X10_W);
+    skips_x11_pack(&w[10], packed + X11_W);
+    skips_x12_pack(&w[11], packed + X12_W);
+    skips_x13_pack(&w[12], packed + X13_W);
+    skips_x14_pack(&w[13], packed + X14_W);
+    skips_x15_pack(&w[14], packed + X15_W);
+}
+
+/* net.c.in: the whole net: every layer in turn, the tensors between in and out and every scratch in arena */
+void skips_forward(const float *in, float *out, const float *packed, float *arena)
+{
+    enum {
+        X1_OUT = 0,           /* the output of x1 */
+        X2_W = 816,           /* the packed weights of x2 */
+        X2_OUT = 9504,        /* the output of x2 */
+        X2_SCRATCH = 4752,    /* the scratch of x2 */
+        X3_W = 2080,          /* the packed weights of x3 */
+        X3_OUT = 0,           /* the output of x3 */
+        X4_W = 2240,          /* the packed weights of x4 */
+        X4_OUT = 1584,        /* the output of x4 */
+        X5_W = 2512,          /* the packed weights of x5 */
+        X5_OUT = 6288,        /* the output of x5 */
+        X5_SCRATCH = 0,       /* the scratch of x5 */
+        X6_W = 3104,          /* the packed weights of x6 */
+        X6_OUT = 0,           /* the output of x6 */
+        X6_SCRATCH = 3168,    /* the scratch of x6 */
+        X7_W = 3936,          /* the packed weights of x7 */
+        X7_OUT = 3168,        /* the output of x7 */
+        X8_W = 4480,          /* the packed weights of x8 */
+        X8_OUT = 1584,        /* the output of x8 */
+        X9_W = 4640,          /* the packed weights of x9 */
+        X9_OUT = 0,           /* the output of x9 */
+        X10_W = 4800,         /* the packed weights of x10 */
+        X10_OUT = 1584,       /* the output of x10 */
+        X10_SCRATCH = 2576,   /* the scratch of x10 */
+        X11_W = 5776,         /* the packed weights of x11 */
+        X11_OUT = 0,          /* the output of x11 */
+        X12_W = 6080,         /* the packed weights of x12 */
+        X12_OUT = 2576,       /* the output of x12 */
+        X12_SCRATCH = 3568,   /* the scratch of x12 */
+        X13_W = 8192,         /* the packed weights of x13 */
+        X13_OUT = 0,          /* the output of x13 */
+        X14_W = 8384,         /* the packed weights of x14 */
+        X14_OUT = 2576,       /* the output of x14 */
+        X15_W = 9968,         /* the packed weights of x15 */
+    };
+    skips_x1(in, arena + X1_OUT, packed, NULL);
+    skips_x2(arena + X1_OUT, in, arena + X2_OUT, packed + X2_W, arena + X2_SCRATCH);
+    skips_x3(arena + X2_OUT, arena + X3_OUT, packed + X3_W, NULL);
+    skips_x4(arena + X3_OUT, arena + X2_OUT, arena + X4_OUT, packed + X4_W, NULL);
+    skips_x5(arena + X4_OUT, arena + X2_OUT, arena + X5_OUT, packed + X5_W, arena + X5_SCRATCH);
+    skips_x6(arena + X5_OUT, arena + X6_OUT, packed + X6_W, arena + X6_SCRATCH);
+    skips_x7(arena + X6_OUT, arena + X5_OUT, arena + X7_OUT, packed + X7_W, NULL);
+    skips_x8(arena + X7_OUT, arena + X8_OUT, packed + X8_W, NULL);
+    skips_x9(arena + X8_OUT, arena + X7_OUT, arena + X9_OUT, packed + X9_W, NULL);
+    skips_x10(arena + X9_OUT, arena + X10_OUT, packed + X10_W, arena + X10_SCRATCH);
+    skips_x11(arena + X10_OUT, arena + X11_OUT, packed + X11_W, NULL);
+    skips_x12(arena + X11_OUT, arena + X10_OUT, arena + X12_OUT, packed + X12_W, arena + X12_SCRATCH);
+    skips_x13(arena + X12_OUT, arena + X13_OUT, packed + X13_W, NULL);
+    skips_x14(arena + X13_OUT, arena + X10_OUT, arena + X14_OUT, packed + X14_W, NULL);
+    skips_x15(arena + X14_OUT, out, packed + X15_W, NULL);
+}

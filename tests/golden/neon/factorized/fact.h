@@ -183,6 +183,23 @@ void fact_b3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 void fact_f9_pack(const sg_weights *w, float *packed);
 void fact_f9(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
 
+/* The whole net (one chain).  fact_pack() packs every layer's
+ * weights (w[i]: layer i's sg_weights) once into packed; fact_forward()
+ * runs the layers in order: in is only read, out only written, every other
+ * tensor and every scratch lives in arena, at offsets planned at generation
+ * time (the most the live tensors weigh at any layer, this order's lower
+ * bound: 262144 floats).  Buffers need only float alignment. */
+#define FACT_IN_H 32
+#define FACT_IN_W 32
+#define FACT_IN_C 64
+#define FACT_OUT_H 8
+#define FACT_OUT_W 8
+#define FACT_OUT_C 256
+#define FACT_PACKED_FLOATS 239680
+#define FACT_ARENA_FLOATS 262144
+void fact_pack(const sg_weights w[FACT_LAYER_COUNT], float *packed);
+void fact_forward(const float *in, float *out, const float *packed, float *arena);
+
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer fact_layers[FACT_LAYER_COUNT];
 

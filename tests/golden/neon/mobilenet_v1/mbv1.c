@@ -19041,3 +19041,92 @@ const sg_layer mbv1_layers[MBV1_LAYER_COUNT] = {
         .pack = mbv1_b13_pack, .run = Run_b13
     },
 };
+
+/* net.c.in: the whole net: every layer's weights, packed in turn */
+void mbv1_pack(const sg_weights w[MBV1_LAYER_COUNT], float *packed)
+{
+    enum {
+        B2_W = 2432,       /* the packed weights of b2 */
+        B3_W = 11392,      /* the packed weights of b3 */
+        B4_W = 29184,      /* the packed weights of b4 */
+        B5_W = 63488,      /* the packed weights of b5 */
+        B6_W = 131840,     /* the packed weights of b6 */
+        B7_W = 265984,     /* the packed weights of b7 */
+        B8_W = 533760,     /* the packed weights of b8 */
+        B9_W = 801536,     /* the packed weights of b9 */
+        B10_W = 1069312,   /* the packed weights of b10 */
+        B11_W = 1337088,   /* the packed weights of b11 */
+        B12_W = 1604864,   /* the packed weights of b12 */
+        B13_W = 2135296,   /* the packed weights of b13 */
+    };
+    mbv1_b1_pack(&w[0], packed);
+    mbv1_b2_pack(&w[1], packed + B2_W);
+    mbv1_b3_pack(&w[2], packed + B3_W);
+    mbv1_b4_pack(&w[3], packed + B4_W);
+    mbv1_b5_pack(&w[4], packed + B5_W);
+    mbv1_b6_pack(&w[5], packed + B6_W);
+    mbv1_b7_pack(&w[6], packed + B7_W);
+    mbv1_b8_pack(&w[7], packed + B8_W);
+    mbv1_b9_pack(&w[8], packed + B9_W);
+    mbv1_b10_pack(&w[9], packed + B10_W);
+    mbv1_b11_pack(&w[10], packed + B11_W);
+    mbv1_b12_pack(&w[11], packed + B12_W);
+    mbv1_b13_pack(&w[12], packed + B13_W);
+}
+
+/* net.c.in: the whole net: every layer in turn, the tensors between in and out and every scratch in arena */
+void mbv1_forward(const float *in, float *out, const float *packed, float *arena)
+{
+    enum {
+        B1_OUT = 0,             /* the output of b1 */
+        B1_SCRATCH = 802816,    /* the scratch of b1 */
+        B2_W = 2432,            /* the packed weights of b2 */
+        B2_OUT = 802816,        /* the output of b2 */
+        B2_SCRATCH = 1204224,   /* the scratch of b2 */
+        B3_W = 11392,           /* the packed weights of b3 */
+        B3_OUT = 0,             /* the output of b3 */
+        B3_SCRATCH = 401408,    /* the scratch of b3 */
+        B4_W = 29184,           /* the packed weights of b4 */
+        B4_OUT = 401408,        /* the output of b4 */
+        B4_SCRATCH = 602112,    /* the scratch of b4 */
+        B5_W = 63488,           /* the packed weights of b5 */
+        B5_OUT = 0,             /* the output of b5 */
+        B5_SCRATCH = 200704,    /* the scratch of b5 */
+        B6_W = 131840,          /* the packed weights of b6 */
+        B6_OUT = 200704,        /* the output of b6 */
+        B6_SCRATCH = 301056,    /* the scratch of b6 */
+        B7_W = 265984,          /* the packed weights of b7 */
+        B7_OUT = 0,             /* the output of b7 */
+        B7_SCRATCH = 100352,    /* the scratch of b7 */
+        B8_W = 533760,          /* the packed weights of b8 */
+        B8_OUT = 100352,        /* the output of b8 */
+        B8_SCRATCH = 200704,    /* the scratch of b8 */
+        B9_W = 801536,          /* the packed weights of b9 */
+        B9_OUT = 0,             /* the output of b9 */
+        B9_SCRATCH = 200704,    /* the scratch of b9 */
+        B10_W = 1069312,        /* the packed weights of b10 */
+        B10_OUT = 100352,       /* the output of b10 */
+        B10_SCRATCH = 200704,   /* the scratch of b10 */
+        B11_W = 1337088,        /* the packed weights of b11 */
+        B11_OUT = 0,            /* the output of b11 */
+        B11_SCRATCH = 200704,   /* the scratch of b11 */
+        B12_W = 1604864,        /* the packed weights of b12 */
+        B12_OUT = 100352,       /* the output of b12 */
+        B12_SCRATCH = 150528,   /* the scratch of b12 */
+        B13_W = 2135296,        /* the packed weights of b13 */
+        B13_SCRATCH = 0,        /* the scratch of b13 */
+    };
+    mbv1_b1(in, arena + B1_OUT, packed, arena + B1_SCRATCH);
+    mbv1_b2(arena + B1_OUT, arena + B2_OUT, packed + B2_W, arena + B2_SCRATCH);
+    mbv1_b3(arena + B2_OUT, arena + B3_OUT, packed + B3_W, arena + B3_SCRATCH);
+    mbv1_b4(arena + B3_OUT, arena + B4_OUT, packed + B4_W, arena + B4_SCRATCH);
+    mbv1_b5(arena + B4_OUT, arena + B5_OUT, packed + B5_W, arena + B5_SCRATCH);
+    mbv1_b6(arena + B5_OUT, arena + B6_OUT, packed + B6_W, arena + B6_SCRATCH);
+    mbv1_b7(arena + B6_OUT, arena + B7_OUT, packed + B7_W, arena + B7_SCRATCH);
+    mbv1_b8(arena + B7_OUT, arena + B8_OUT, packed + B8_W, arena + B8_SCRATCH);
+    mbv1_b9(arena + B8_OUT, arena + B9_OUT, packed + B9_W, arena + B9_SCRATCH);
+    mbv1_b10(arena + B9_OUT, arena + B10_OUT, packed + B10_W, arena + B10_SCRATCH);
+    mbv1_b11(arena + B10_OUT, arena + B11_OUT, packed + B11_W, arena + B11_SCRATCH);
+    mbv1_b12(arena + B11_OUT, arena + B12_OUT, packed + B12_W, arena + B12_SCRATCH);
+    mbv1_b13(arena + B12_OUT, out, packed + B13_W, arena + B13_SCRATCH);
+}

@@ -423,6 +423,23 @@ void mbv2_s7_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 void mbv2_head_pack(const sg_weights *w, float *packed);
 void mbv2_head(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
 
+/* The whole net (one chain).  mbv2_pack() packs every layer's
+ * weights (w[i]: layer i's sg_weights) once into packed; mbv2_forward()
+ * runs the layers in order: in is only read, out only written, every other
+ * tensor and every scratch lives in arena, at offsets planned at generation
+ * time (the most the live tensors weigh at any layer, this order's lower
+ * bound: 1580544 floats).  Buffers need only float alignment. */
+#define MBV2_IN_H 112
+#define MBV2_IN_W 112
+#define MBV2_IN_C 32
+#define MBV2_OUT_H 7
+#define MBV2_OUT_W 7
+#define MBV2_OUT_C 1280
+#define MBV2_PACKED_FLOATS 2205936
+#define MBV2_ARENA_FLOATS 1580544
+void mbv2_pack(const sg_weights w[MBV2_LAYER_COUNT], float *packed);
+void mbv2_forward(const float *in, float *out, const float *packed, float *arena);
+
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer mbv2_layers[MBV2_LAYER_COUNT];
 

@@ -4731,3 +4731,84 @@ const sg_layer mixed_layers[MIXED_LAYER_COUNT] = {
         .pack = mixed_m13_pack, .run = Run_m13
     },
 };
+
+/* net.c.in: the whole net: every layer's weights, packed in turn */
+void mixed_pack(const sg_weights w[MIXED_LAYER_COUNT], float *packed)
+{
+    enum {
+        M2_W = 144,     /* the packed weights of m2 */
+        M3_W = 400,     /* the packed weights of m3 */
+        M4_W = 1280,    /* the packed weights of m4 */
+        M5_W = 2368,    /* the packed weights of m5 */
+        M6_W = 2544,    /* the packed weights of m6 */
+        M7_W = 2784,    /* the packed weights of m7 */
+        M8_W = 3088,    /* the packed weights of m8 */
+        M9_W = 3488,    /* the packed weights of m9 */
+        M10_W = 3760,   /* the packed weights of m10 */
+        M11_W = 4016,   /* the packed weights of m11 */
+        M12_W = 4816,   /* the packed weights of m12 */
+        M13_W = 5616,   /* the packed weights of m13 */
+    };
+    mixed_m1_pack(&w[0], packed);
+    mixed_m2_pack(&w[1], packed + M2_W);
+    mixed_m3_pack(&w[2], packed + M3_W);
+    mixed_m4_pack(&w[3], packed + M4_W);
+    mixed_m5_pack(&w[4], packed + M5_W);
+    mixed_m6_pack(&w[5], packed + M6_W);
+    mixed_m7_pack(&w[6], packed + M7_W);
+    mixed_m8_pack(&w[7], packed + M8_W);
+    mixed_m9_pack(&w[8], packed + M9_W);
+    mixed_m10_pack(&w[9], packed + M10_W);
+    mixed_m11_pack(&w[10], packed + M11_W);
+    mixed_m12_pack(&w[11], packed + M12_W);
+    mixed_m13_pack(&w[12], packed + M13_W);
+}
+
+/* net.c.in: the whole net: every layer in turn, the tensors between in and out and every scratch in arena */
+void mixed_forward(const float *in, float *out, const float *packed, float *arena)
+{
+    enum {
+        M1_OUT = 3328,       /* the output of m1 */
+        M2_W = 144,          /* the packed weights of m2 */
+        M2_OUT = 0,          /* the output of m2 */
+        M3_W = 400,          /* the packed weights of m3 */
+        M3_OUT = 3328,       /* the output of m3 */
+        M3_SCRATCH = 4672,   /* the scratch of m3 */
+        M4_W = 1280,         /* the packed weights of m4 */
+        M4_OUT = 0,          /* the output of m4 */
+        M4_SCRATCH = 1344,   /* the scratch of m4 */
+        M5_W = 2368,         /* the packed weights of m5 */
+        M5_OUT = 4688,       /* the output of m5 */
+        M6_W = 2544,         /* the packed weights of m6 */
+        M6_OUT = 0,          /* the output of m6 */
+        M7_W = 2784,         /* the packed weights of m7 */
+        M7_OUT = 9376,       /* the output of m7 */
+        M7_SCRATCH = 4688,   /* the scratch of m7 */
+        M8_W = 3088,         /* the packed weights of m8 */
+        M8_OUT = 0,          /* the output of m8 */
+        M8_SCRATCH = 3120,   /* the scratch of m8 */
+        M9_W = 3488,         /* the packed weights of m9 */
+        M9_OUT = 3120,       /* the output of m9 */
+        M10_W = 3760,        /* the packed weights of m10 */
+        M10_OUT = 0,         /* the output of m10 */
+        M11_W = 4016,        /* the packed weights of m11 */
+        M11_OUT = 1872,      /* the output of m11 */
+        M12_W = 4816,        /* the packed weights of m12 */
+        M12_OUT = 288,       /* the output of m12 */
+        M12_SCRATCH = 0,     /* the scratch of m12 */
+        M13_W = 5616,        /* the packed weights of m13 */
+    };
+    mixed_m1(in, arena + M1_OUT, packed, NULL);
+    mixed_m2(arena + M1_OUT, arena + M2_OUT, packed + M2_W, NULL);
+    mixed_m3(arena + M2_OUT, arena + M3_OUT, packed + M3_W, arena + M3_SCRATCH);
+    mixed_m4(arena + M3_OUT, arena + M4_OUT, packed + M4_W, arena + M4_SCRATCH);
+    mixed_m5(arena + M4_OUT, arena + M5_OUT, packed + M5_W, NULL);
+    mixed_m6(arena + M5_OUT, arena + M6_OUT, packed + M6_W, NULL);
+    mixed_m7(arena + M6_OUT, arena + M7_OUT, packed + M7_W, arena + M7_SCRATCH);
+    mixed_m8(arena + M7_OUT, arena + M8_OUT, packed + M8_W, arena + M8_SCRATCH);
+    mixed_m9(arena + M8_OUT, arena + M7_OUT, arena + M9_OUT, packed + M9_W, NULL);
+    mixed_m10(arena + M9_OUT, arena + M10_OUT, packed + M10_W, NULL);
+    mixed_m11(arena + M10_OUT, arena + M11_OUT, packed + M11_W, NULL);
+    mixed_m12(arena + M11_OUT, arena + M12_OUT, packed + M12_W, arena + M12_SCRATCH);
+    mixed_m13(arena + M12_OUT, out, packed + M13_W, NULL);
+}

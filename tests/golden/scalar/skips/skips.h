@@ -195,6 +195,23 @@ void skips_x14(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float
 void skips_x15_pack(const sg_weights *w, float *packed);
 void skips_x15(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
 
+/* The whole net (one chain).  skips_pack() packs every layer's
+ * weights (w[i]: layer i's sg_weights) once into packed; skips_forward()
+ * runs the layers in order: in is only read, out only written, every other
+ * tensor and every scratch lives in arena, at offsets planned at generation
+ * time (the most the live tensors weigh at any layer, this order's lower
+ * bound: 11088 floats).  Buffers need only float alignment. */
+#define SKIPS_IN_H 9
+#define SKIPS_IN_W 11
+#define SKIPS_IN_C 16
+#define SKIPS_OUT_H 5
+#define SKIPS_OUT_W 6
+#define SKIPS_OUT_C 8
+#define SKIPS_PACKED_FLOATS 8544
+#define SKIPS_ARENA_FLOATS 11088
+void skips_pack(const sg_weights w[SKIPS_LAYER_COUNT], float *packed);
+void skips_forward(const float *in, float *out, const float *packed, float *arena);
+
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer skips_layers[SKIPS_LAYER_COUNT];
 

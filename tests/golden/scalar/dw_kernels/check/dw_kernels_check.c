@@ -111,37 +111,63 @@ static sg_act magnitude_act(sg_act a)
     return r;
 }
 
-typedef struct { size_t dw_w, dw_b, pw_w, pw_b, up_w, up_b; } weight_sizes;
+/* The weight arrays of sg_weights, by index. */
+enum { DW_W, DW_B, PW_W, PW_B, UP_W, UP_B, CONV_W, CONV_B, FC_W, FC_B, SE_W1, SE_B1, SE_W2, SE_B2, NW };
 
-static weight_sizes sizes_of(const sg_layer *L)
+static sg_weights weights_of(float *const a[NW], const size_t n[NW])
 {
-    weight_sizes z = { 0, 0, 0, 0, 0, 0 };
-    size_t kk = (size_t)L->kh * (size_t)L->kw;
+    sg_weights w;
+#define W(i) (n[i] ? a[i] : NULL)
+    w.dw_w = W(DW_W); w.dw_b = W(DW_B); w.pw_w = W(PW_W); w.pw_b = W(PW_B);
+    w.up_w = W(UP_W); w.up_b = W(UP_B); w.conv_w = W(CONV_W); w.conv_b = W(CONV_B);
+    w.fc_w = W(FC_W); w.fc_b = W(FC_B); w.se_w1 = W(SE_W1); w.se_b1 = W(SE_B1);
+    w.se_w2 = W(SE_W2); w.se_b2 = W(SE_B2);
+#undef W
+    return w;
+}
+
+/* The floats of each weight array layer L reads (0: not used). */
+static void sizes_of(const sg_layer *L, size_t n[NW])
+{
+    const size_t kk = (size_t)L->kh * (size_t)L->kw;
+    for (int i = 0; i < NW; ++i) n[i] = 0;
     switch (L->op) {
     case SG_OP_DWCONV:
     case SG_OP_SEPARABLE:
-        z.dw_w = kk * (size_t)L->in_c * (size_t)L->mult;
-        z.dw_b = (size_t)L->in_c * (size_t)L->mult;
+        n[DW_W] = kk * (size_t)L->in_c * (size_t)L->mult;
+        n[DW_B] = (size_t)L->in_c * (size_t)L->mult;
         break;
     case SG_OP_DWDECONV:
-        z.dw_w = kk * (size_t)L->in_c;
-        z.dw_b = (size_t)L->in_c;
+        n[DW_W] = kk * (size_t)L->in_c;
+        n[DW_B] = (size_t)L->in_c;
         break;
     case SG_OP_BOTTLENECK:
-        z.dw_w = kk * (size_t)L->in_c;
-        z.dw_b = (size_t)L->in_c;
-        z.up_w = (size_t)L->up_kh * (size_t)L->up_kw * (size_t)L->out_c;
-        z.up_b = (size_t)L->out_c;
+        n[DW_W] = kk * (size_t)L->in_c;
+        n[DW_B] = (size_t)L->in_c;
+        n[UP_W] = (size_t)L->up_kh * (size_t)L->up_kw * (size_t)L->out_c;
+        n[UP_B] = (size_t)L->out_c;
         break;
-    case SG_OP_PWCONV:
+    case SG_OP_CONV:
+        n[CONV_W] = (size_t)L->out_c * kk * (size_t)(L->in_c / L->groups);
+        n[CONV_B] = (size_t)L->out_c;
+        break;
+    case SG_OP_FC:
+        n[FC_W] = (size_t)L->out_c * (size_t)L->in_h * (size_t)L->in_w * (size_t)L->in_c;
+        n[FC_B] = (size_t)L->out_c;
+        break;
+    case SG_OP_SE:
+        n[SE_W1] = n[SE_W2] = (size_t)L->reduce * (size_t)L->in_c;
+        n[SE_B1] = (size_t)L->reduce;
+        n[SE_B2] = (size_t)L->in_c;
+        break;
+    default:
         break;
     }
     if (L->op == SG_OP_PWCONV || L->op == SG_OP_SEPARABLE || L->op == SG_OP_BOTTLENECK) {
-        z.pw_w = (size_t)L->pw_cout * (size_t)L->pw_s;
-        z.pw_b = (size_t)L->pw_cout;
+        n[PW_W] = (size_t)L->pw_cout * (size_t)L->pw_s;
+        n[PW_B] = (size_t)L->pw_cout;
     }
-    if (!L->bias) z.dw_b = z.pw_b = z.up_b = 0;
-    return z;
+    if (!L->bias) n[DW_B] = n[PW_B] = n[UP_B] = n[CONV_B] = n[FC_B] = n[SE_B1] = n[SE_B2] = 0;
 }
 
 /* Roundings of an activation, counted like products of the accumulation:
@@ -167,26 +193,66 @@ static int accumulation_length(const sg_layer *L)
     case SG_OP_PWCONV: return L->pw_s + 2 + acts;
     case SG_OP_SEPARABLE: return L->kh * L->kw + L->pw_s + 4 + acts;
     case SG_OP_BOTTLENECK: return L->kh * L->kw + L->pw_s + L->up_kh * L->up_kw + 6 + acts;
+    case SG_OP_CONV: return L->kh * L->kw * (L->in_c / L->groups) + 2 + acts;
+    case SG_OP_POOL: return L->kh * L->kw + 3 + acts;              /* the sum, the division */
+    case SG_OP_FC: return L->in_h * L->in_w * L->in_c + 2 + acts;
+    case SG_OP_SE:                                                /* mean, squeeze, excite, gate, product */
+        return L->in_h * L->in_w + L->in_c + L->reduce + 6 + act_roundings(L->se_act) +
+               act_roundings(L->gate) + acts;
+    case SG_OP_SOFTMAX: return L->in_c + 10 + acts;               /* e^x both sides, the sum, the division */
     }
     return 0;
 }
 
-static const float *opt(const float *p, size_t n) { return n ? p : NULL; }
+/* What magnitude act m (magnitude_act) makes of m >= 0. */
+static float act_magnitude(sg_act m, float x)
+{
+    if (m.kind == SG_ACT_AFFINE) return m.scale * x + m.offset;
+    if ((m.flags & SG_ACT_LO) && x < m.lo) return m.lo;
+    return x;
+}
+
+/* The magnitude run of layer L: on |weights| aw and the magnitudes of its
+ * input (and skip), each activation replaced by magnitude_act; softmax
+ * outputs lie in [0, 1] and move by at most half the largest error of
+ * their pixel's inputs: 1 + max/2 (plus the residual's). */
+static void magnitude(const sg_layer *L, const sg_weights *aw, const float *m_in, const float *m_skip,
+                      float *mag, float *scratch)
+{
+    const size_t nout = (size_t)L->out_h * (size_t)L->out_w * (size_t)L->out_c;
+    sg_layer M = *L;
+    M.act = magnitude_act(L->act);
+    if (M.act.kind == SG_ACT_CLAMP) M.act.flags = 0;   /* a final clamp cannot lift an error */
+    M.dw_act = magnitude_act(L->dw_act);
+    M.mid_act = magnitude_act(L->mid_act);
+    M.se_act = magnitude_act(L->se_act);
+    M.gate = magnitude_act(L->gate);
+    sg_generic_run(&M, aw, m_in, L->residual == SG_RESIDUAL_NAMED ? m_skip : NULL, mag, scratch);
+    if (L->op == SG_OP_SOFTMAX) {
+        const float *res = L->residual == SG_RESIDUAL_SELF ? m_in : L->residual == SG_RESIDUAL_NAMED ? m_skip : NULL;
+        const size_t C = (size_t)L->in_c;
+        for (size_t p = 0; p < nout / C; ++p) {
+            float big = 0.0f;
+            for (size_t c = 0; c < C; ++c) big = m_in[p * C + c] > big ? m_in[p * C + c] : big;
+            for (size_t c = 0; c < C; ++c)
+                mag[p * C + c] = act_magnitude(M.act, 1.0f + 0.5f * big + (res ? res[p * C + c] : 0.0f));
+        }
+    }
+}
 
 START_TEST(test_layer)
 {
     const sg_layer *L = &dw_kernels_layers[_i];
     const size_t nin = (size_t)L->in_h * (size_t)L->in_w * (size_t)L->in_c;
     const size_t nout = (size_t)L->out_h * (size_t)L->out_w * (size_t)L->out_c;
-    const weight_sizes z = sizes_of(L);
+    size_t nw[NW];
+    float *wb[NW], *awb[NW];
+    sizes_of(L, nw);
     rng_state = 0x9e3779b9u ^ (uint32_t)(_i * 2654435761u);
 
     float *in = random_buf(nin), *skip = random_buf(nout);
-    float *dw_w = random_buf(z.dw_w), *dw_b = random_buf(z.dw_b);
-    float *pw_w = random_buf(z.pw_w), *pw_b = random_buf(z.pw_b);
-    float *up_w = random_buf(z.up_w), *up_b = random_buf(z.up_b);
-    const sg_weights w = { opt(dw_w, z.dw_w), opt(dw_b, z.dw_b), opt(pw_w, z.pw_w),
-                           opt(pw_b, z.pw_b), opt(up_w, z.up_w), opt(up_b, z.up_b) };
+    for (int k = 0; k < NW; ++k) wb[k] = random_buf(nw[k]);
+    const sg_weights w = weights_of(wb, nw);
     const float *skip_arg = L->residual == SG_RESIDUAL_NAMED ? skip : NULL;
 
     float *in_copy = alloc_buf(nin), *skip_copy = alloc_buf(nout);
@@ -220,18 +286,10 @@ START_TEST(test_layer)
     sg_generic_run(L, &w, in, skip_arg, ref, gscratch);
     check_canary(L->name, "the generic kernel's output", ref, nout);
 
-    sg_layer M = *L;
-    M.act = magnitude_act(L->act);
-    if (M.act.kind == SG_ACT_CLAMP) M.act.flags = 0;   /* a final clamp cannot lift an error */
-    M.dw_act = magnitude_act(L->dw_act);
-    M.mid_act = magnitude_act(L->mid_act);
     float *a_in = abs_copy(in, nin), *a_skip = abs_copy(skip, nout);
-    float *a_dw_w = abs_copy(dw_w, z.dw_w), *a_dw_b = abs_copy(dw_b, z.dw_b);
-    float *a_pw_w = abs_copy(pw_w, z.pw_w), *a_pw_b = abs_copy(pw_b, z.pw_b);
-    float *a_up_w = abs_copy(up_w, z.up_w), *a_up_b = abs_copy(up_b, z.up_b);
-    const sg_weights aw = { opt(a_dw_w, z.dw_w), opt(a_dw_b, z.dw_b), opt(a_pw_w, z.pw_w),
-                            opt(a_pw_b, z.pw_b), opt(a_up_w, z.up_w), opt(a_up_b, z.up_b) };
-    sg_generic_run(&M, &aw, a_in, L->residual == SG_RESIDUAL_NAMED ? a_skip : NULL, mag, gscratch);
+    for (int k = 0; k < NW; ++k) awb[k] = abs_copy(wb[k], nw[k]);
+    const sg_weights aw = weights_of(awb, nw);
+    magnitude(L, &aw, a_in, a_skip, mag, gscratch);
 
     const int K = accumulation_length(L);
     const double u = ldexp(1.0, -24);
@@ -249,10 +307,9 @@ START_TEST(test_layer)
     }
 
     free(in); free(skip); free(in_copy); free(skip_copy);
-    free(dw_w); free(dw_b); free(pw_w); free(pw_b); free(up_w); free(up_b);
+    for (int k = 0; k < NW; ++k) { free(wb[k]); free(awb[k]); }
     free(packed); free(scratch); free(out); free(out2); free(gscratch); free(ref); free(mag);
-    free(a_in); free(a_skip); free(a_dw_w); free(a_dw_b); free(a_pw_w); free(a_pw_b);
-    free(a_up_w); free(a_up_b);
+    free(a_in); free(a_skip);
 }
 END_TEST
 

@@ -1,0 +1,74 @@
+-- plan_net.lua - the decisions of the stages of the whole-network ops
+-- (README "Layer semantics": conv, pool, fc, se, softmax), one function per
+-- step like plan_dw.lua and plan_pw.lua; plan.lua runs them and checks
+-- every field against its schema.  fc and se's two fully connected layers
+-- are projection stages (plan_pw.lua) over one pixel.
+local util = require("util")
+local targets = require("targets")
+local plan_dw = require("plan_dw")
+
+local M = {}
+
+local floor, max, min = math.floor, math.max, math.min
+
+---------------------------------------------------------------- conv
+
+-- conv's borders: the depthwise stage's regions (plan_dw.borders), each
+-- tap reading cin_g input channels.
+M.conv_borders = plan_dw.borders
+
+-- conv's register tile: `ur` output pixels along the row x one panel of
+-- `nr` output channels (nv vectors on SIMD targets), accumulators within
+-- the target's depthwise budget; panels over each group's outputs, the last
+-- one narrower (masked, or scalar code without masks).
+function M.conv_tile(tg, st)
+  local cout_g = util.idiv(st.OC, st.groups)
+  local function scalar(why)
+    local nr = min(targets.scalar.dw_acc, cout_g)
+    return { nr = nr, ur = 1, nv = 0, simd = false, cout_g = cout_g, npanels = floor(cout_g / nr),
+             ntail = cout_g - floor(cout_g / nr) * nr, why_scalar = why }
+  end
+  if not tg.simd then return scalar() end
+  local VW = tg.vw
+  local nv = min(util.ceil_div(cout_g, VW), 4)
+  local ur = min(tg.dw_ur, max(1, floor(tg.dw_acc / nv)))
+  local nr = min(nv * VW, cout_g)
+  local npanels = floor(cout_g / nr)
+  local ntail = cout_g - npanels * nr
+  if not (tg.masked or (nr % VW == 0 and ntail % VW == 0)) then return scalar("no_masks") end
+  local nv_ = util.ceil_div(nr, VW)
+  local tail_nv = util.ceil_div(ntail, VW)
+  return { nr = nr, ur = ur, nv = nv_, simd = true, isa = tg, cout_g = cout_g, npanels = npanels, ntail = ntail,
+           tail_nv = tail_nv, lastn = nr - (nv_ - 1) * VW, tail_lastn = ntail > 0 and ntail - (tail_nv - 1) * VW or 0 }
+end
+
+-- conv's packing: per group, per panel [bias nr_pad][kh*kw taps][cin_g][nr_pad]
+-- (nr_pad: whole vectors in vector code), the tail panel likewise.
+function M.conv_packing(tg, st)
+  local VW = st.simd and tg.vw or 1
+  local cin_g = util.idiv(st.C, st.groups)
+  local taps = st.kh * st.kw * cin_g
+  local nr_pad, nt_pad = util.ceil_div(st.nr, VW) * VW, util.ceil_div(st.ntail, VW) * VW
+  local panel_stride = (st.bias and nr_pad or 0) + taps * nr_pad
+  local tail_stride = st.ntail > 0 and ((st.bias and nt_pad or 0) + taps * nt_pad) or 0
+  local group_stride = st.npanels * panel_stride + tail_stride
+  return { cin_g = cin_g, nr_pad = nr_pad, ntail_pad = nt_pad, panel_stride = panel_stride,
+           tail_stride = tail_stride, group_stride = group_stride, wfloats = st.groups * group_stride }
+end
+
+---------------------------------------------------------------- pool
+
+-- A windowed pool's borders: the depthwise stage's regions, never staged
+-- (a zero-padded copy would let padding into a max or an average).
+M.pool_borders = plan_dw.borders
+
+-- A pool's channel tiles: the depthwise stage's (scalar tiles on every
+-- target for now).
+function M.pool_tiles(_, st)
+  local r = plan_dw.tiles(targets.scalar, st)
+  r.tiles = r.ctiles
+  r.ctiles = nil
+  return r
+end
+
+return M
