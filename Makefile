@@ -5,8 +5,16 @@ LUA          ?= lua5.4
 SHAPES       ?= examples/mobilenet_v1.lua
 OUT          ?= out
 TARGET       ?= native
-# Fusion of separable layers: auto (the plan's rules), always, never.
-FUSE         ?= auto
+# Fusion of separable layers: auto (the plan's rules), always, never;
+# empty: what OPTIMIZE implies (speed: auto, memory: always).
+FUSE         ?=
+# speed (default) or memory (fuse every separable layer: smallest arena).
+OPTIMIZE     ?= speed
+# A safetensors file: bake the packed weights into OUT/<net>_weights.c.
+WEIGHTS      ?=
+# make demo: the net, and an optional PPM image (default: a drawn pattern).
+DEMO_SHAPES  ?= examples/mobilenet_v3_small.lua
+DEMO_IMAGE   ?=
 CC           ?= cc
 BUILD        ?= build
 # Targets whose generated kernels `make test` builds and runs (stage f).
@@ -45,13 +53,18 @@ PAR = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(NPROC))
 job_dir = $(BUILD)/nets/$(notdir $(1))/$(patsubst %/,%,$(dir $(1)))
 
 .DEFAULT_GOAL := help
-.PHONY: help deps deps-test gen test golden golden-update clean lint \
+.PHONY: help deps deps-test gen demo test test-baked golden golden-update clean lint \
         $(addprefix test-,$(STAGES)) test-shapes net-jobs $(NET_JOBS)
 
 help:
 	@echo 'sepgen make targets (default: help)'
-	@echo '  make gen    [SHAPES=$(SHAPES)] [OUT=$(OUT)] [TARGET=$(TARGET)] [FUSE=$(FUSE)]'
-	@echo '                 generate <net>.h, <net>.c, sg.h and check/ into OUT'
+	@echo '  make gen    [SHAPES=$(SHAPES)] [OUT=$(OUT)] [TARGET=$(TARGET)] [FUSE=...]'
+	@echo '              [OPTIMIZE=speed|memory] [WEIGHTS=net.safetensors]'
+	@echo '                 generate <net>.h, <net>.c, sg.h and check/ into OUT (with WEIGHTS,'
+	@echo '                 also <net>_weights.c: the packed weights as const data)'
+	@echo '  make demo   [DEMO_SHAPES=$(DEMO_SHAPES)] [WEIGHTS=...] [DEMO_IMAGE=x.ppm]'
+	@echo '                 examples/app on baked (random unless WEIGHTS) weights'
+	@echo '  make test-baked  stage f for the example nets with weights baked in'
 	@echo '  make test   [SHAPES=...] [TEST_TARGETS="$(TEST_TARGETS)"]'
 	@echo '                 all test stages, in order, stopping at the first failure:'
 	@echo '                 a. Lua unit tests, luacheck (make test-lua)'
@@ -90,7 +103,15 @@ deps-test:
 
 gen: deps
 	@test -f $(GEN) || { echo "make gen: $(GEN) does not exist yet" >&2; exit 1; }
-	$(LUA) $(GEN) --out $(OUT) --target $(TARGET) --fuse $(FUSE) $(SHAPES)
+	$(LUA) $(GEN) --out $(OUT) --target $(TARGET) $(if $(FUSE),--fuse $(FUSE)) --optimize $(OPTIMIZE) \
+	  $(if $(WEIGHTS),--weights $(WEIGHTS)) $(SHAPES)
+
+demo: deps
+	@examples/app/demo.sh $(DEMO_SHAPES) $(TARGET) $(BUILD)/demo "$(WEIGHTS)" "$(DEMO_IMAGE)"
+
+# Stage f for the example nets with their (large) random weights baked in.
+test-baked: deps-test
+	@$(MAKE) --no-print-directory test-nets NET_FILES="$(sort $(wildcard examples/*.lua))" NET_BAKE_MAX=1000000000
 
 test: deps-test
 	@$(SCRIPTS)/run-stages.sh "$(MAKE)" $(BUILD) $(STAGES)
@@ -153,7 +174,7 @@ golden: golden-update
 include bench/bench.mk
 
 lint:
-	shellcheck $(SCRIPTS)/*.sh bench/*.sh .ci/run
+	shellcheck $(SCRIPTS)/*.sh bench/*.sh examples/app/*.sh .ci/run
 
 # clean refuses to empty the repository, its ancestors (and /) or $HOME.
 clean:

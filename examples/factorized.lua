@@ -1,8 +1,9 @@
 -- A factorized convolutional network in the style of Wang, Liu, Foroosh,
 -- "Factorized Convolutional Neural Networks" (arXiv 1608.04337).
 --
--- CIFAR-sized feature maps (32x32x64 after a stem that is not part of this
--- file), three stages of 64, 128 and 256 channels.  The building blocks are
+-- CIFAR-sized: a 3x3 stem convolution (32x32x3 -> 32x32x64), three stages
+-- of 64, 128 and 256 channels, global average pool, a 10-class classifier
+-- and the softmax.  The building blocks are
 -- the paper's:
 --   * a single intra-channel convolution (one k x k filter per channel, here
 --     sometimes with a channel multiplier) followed by a linear channel
@@ -11,11 +12,12 @@
 --     only a local window of a 2-d or 3-d grid of input channels (`topology`);
 --   * spatial bottlenecks: strided intra-channel conv -> projection ->
 --     intra-channel deconvolution back to full size (`bottleneck`).
--- Output: 8x8x256.  About 36M multiply-accumulates.
+-- Output: 1x1x10, the class probabilities.  About 38M multiply-accumulates.
 return {
   name  = "fact",
-  input = { h = 32, w = 32, c = 64 },
+  input = { h = 32, w = 32, c = 3 },
   layers = {
+    { name = "stem", op = "conv", k = 3, cout = 64, act = "relu" },
     -- stage 1: 32x32x64 ---------------------------------------------------
     -- plain factorized layer: 3x3 intra-channel conv + dense projection, residual
     { name = "f1", op = "separable", k = 3, cout = 64, act = "relu", residual = true },
@@ -56,5 +58,10 @@ return {
     { name = "b3", op = "bottleneck", k = 3, stride = 2, cout = 256, act = "relu", residual = true },
     -- multiplier 2 and a 4-group projection (512 -> 256)
     { name = "f9", op = "separable", k = 3, mult = 2, cout = 256, groups = 4, act = "relu", residual = true },
+
+    -- classifier ----------------------------------------------------------
+    { name = "pool", op = "pool", type = "avg", global = true },
+    { name = "fc", op = "fc", cout = 10 },
+    { name = "prob", op = "softmax" },
   },
 }

@@ -1,9 +1,9 @@
 -- MobileNet v2 1.0 (Sandler et al., arXiv 1801.04381), 224x224 input.
 --
--- Every inverted-residual block after the first full 3x3 stride-2 conv
--- (224x224x3 -> 112x112x32, not part of this file), then the final 1x1 conv
--- to 1280 channels.  Batch norm is folded into the biases; average pool and
--- classifier are not included.  Output: 7x7x1280.
+-- The whole network: the stem (a full 3x3 stride-2 conv, 224x224x3 ->
+-- 112x112x32), every inverted-residual block, the final 1x1 conv to 1280
+-- channels, the global average pool, the 1000-class classifier and the
+-- softmax.  Batch norm is folded into the biases.  Output: 1x1x1000.
 --
 -- Block table (t = expansion, c = output channels, n = repeats, s = stride of
 -- the first repeat): (1,16,1,1) (6,24,2,2) (6,32,3,2) (6,64,4,2) (6,96,3,1)
@@ -16,8 +16,10 @@
 -- block input.
 return {
   name  = "mbv2",
-  input = { h = 112, w = 112, c = 32 },
+  input = { h = 224, w = 224, c = 3 },
   layers = {
+    { name = "stem", op = "conv", k = 3, stride = 2, cout = 32, act = "relu6" },                          -- -> 112x112x32
+
     -- block 1: t=1 c=16 n=1 s=1 (32 != 16: no residual)
     { name = "s1_1", op = "separable", k = 3, stride = 1, cout = 16,  dw_act = "relu6", act = "none" },  -- 112x112x32 -> 112x112x16
 
@@ -77,5 +79,8 @@ return {
 
     -- final 1x1 conv
     { name = "head", op = "pwconv",    cout = 1280, act = "relu6" },                                     -- 7x7x320 -> 7x7x1280
+    { name = "pool", op = "pool", type = "avg", global = true },                                          -- -> 1x1x1280
+    { name = "fc",   op = "fc", cout = 1000 },                                                              -- logits
+    { name = "prob", op = "softmax" },
   },
 }

@@ -2,11 +2,11 @@
 -- which stage and what each template is given; no arithmetic beyond
 -- naming and layout.
 local util = require("util")
+local weights = require("weights")
 local template = require("template")
 local cindent = require("cindent")
 local targets = require("targets")
 local explain = require("explain")
-local arena_plan = require("arena")
 
 local M = {}
 
@@ -38,7 +38,7 @@ M.TEMPLATE_VARS = {
   "about",
   -- net.h.in, net.c.in, check.c.in
   "net", "plan", "file", "target", "NET", "human", "ilist", "act_init", "OPNAME", "RESNAME", "cflags",
-  "target_note", "header", "layer_code", "arena", "forward",
+  "target_note", "header", "layer_code", "arena", "forward", "baked",
   -- includes: simd/store.c.in, simd/band_prefetch.c.in, scalar/*_tile.c.in
   "acc", "at", "n", "V", "per", "line", "mr", "nr", "o", "t", "rc", "cc",
 }
@@ -400,6 +400,13 @@ local function forward_code(net, plan, a)
     local w = a.packed[i] > 0 and ("packed + " .. pk_const(U .. "_W", a.packed[i], explain.offset("layer_w", L.name)))
       or "packed"
     packs[#packs + 1] = net.name .. "_" .. L.name .. "_pack(&w[" .. util.int(i - 1) .. "], " .. w .. ");"
+    local pad_to = (a.packed[i + 1] or a.packed_floats)
+    local pad_from = a.packed[i] + p.packed_floats
+    if pad_to > pad_from then
+      local zero = pad_to == pad_from + 1 and ("packed[" .. util.int(pad_from) .. "] = 0.0f;")
+        or ("for (int k = " .. util.int(pad_from) .. "; k < " .. util.int(pad_to) .. "; ++k) packed[k] = 0.0f;")
+      packs[#packs + 1] = zero .. "   /* " .. explain.offset("layer_pad", L.name) .. " */"
+    end
     local fw = a.packed[i] > 0 and ("packed + " .. fw_const(U .. "_W", a.packed[i], explain.offset("layer_w", L.name)))
       or "packed"
     local args = { tensor(i - 1) }
@@ -416,7 +423,9 @@ end
 
 -- Renders every file of a planned net; note: the TARGET=native note for
 -- the .c file's first comment, or nil.  Returns a list of {path, text}.
-function M.net(plan, file, runtime_dir, note)
+-- baked: nil, or { file, size (bytes), packed (0-based C literals), raw
+-- (weights.raw) } from --weights.
+function M.net(plan, file, runtime_dir, note, baked)
   local net = plan.net
   local tg = targets[plan.target] or targets.scalar
   local common = {
@@ -425,10 +434,21 @@ function M.net(plan, file, runtime_dir, note)
     OPNAME = OPNAME, RESNAME = RESNAME, cflags = tg.cflags,
     target_note = note or "", header = tg.header, int = util.int, include = include,
   }
-  local a = arena_plan.plan(plan)
+  local a = plan.arena
   if a then
     common.arena = a
     common.forward = forward_code(net, plan, a)
+  end
+  if baked then
+    local raw = {}
+    for i, layer in ipairs(baked.raw) do
+      for _, e in ipairs(layer) do
+        raw[#raw + 1] = { layer = i - 1, field = e.field, offset = e.offset, count = e.count }
+      end
+    end
+    common.baked = { file = baked.file, size = baked.size, raw = raw,
+      cpath = baked.file:gsub("[\\\"]", "\\%0"),
+      initializer = weights.initializer(baked.packed, a.packed_floats, 0) }
   end
   local layers = {}
   for i, p in ipairs(plan.layers) do layers[i] = layer_code(net, p) end
@@ -439,6 +459,11 @@ function M.net(plan, file, runtime_dir, note)
     { net.name .. ".c", cindent.indent(render("net.c.in", cv)) },
     { "check/" .. net.name .. "_check.c", render("check.c.in", common) },
   }
+  if baked then
+    local wv = util.copy(common)
+    wv.explain = explain
+    files[#files + 1] = { net.name .. "_weights.c", render("weights.c.in", wv) }
+  end
   for _, rt in ipairs({ { "sg.h", "sg.h" }, { "check/sg_generic.c", "sg_generic.c" } }) do
     local f = io.open(runtime_dir .. "/" .. rt[2], "rb")
     if f then

@@ -506,6 +506,7 @@ end
 function M.offset(what, stage)
   if what == "layer_out" then return fmt("the output of %s", stage) end
   if what == "layer_w" then return fmt("the packed weights of %s", stage) end
+  if what == "layer_pad" then return fmt("zeros up to the next 64-byte boundary after %s's weights", stage) end
   if what == "layer_scratch" then return fmt("the scratch of %s", stage) end
   if what == "out" then return fmt("stage %d's output in scratch", stage) end
   if what == "w" then return fmt("stage %d's packed weights", stage) end
@@ -557,6 +558,47 @@ function M.report_notes(plan)
     end
   end
   return notes
+end
+
+-- bytes of n floats, as KiB below 1 MiB, else MiB with two decimals
+local function mem(n)
+  local b = n * 4
+  if b < 1024 * 1024 then return fmt("%d KiB", kib(b)) end
+  return util.fixed(b / (1024 * 1024), 2) .. " MiB"
+end
+M.mem = mem
+
+local OPTIMIZE_WORD = {
+  speed = "--optimize speed (separable layers fused where it pays)",
+  memory = "--optimize memory (every separable layer fused)",
+}
+
+-- The report's memory lines for net plan `plan` (one chain: plan.arena),
+-- and `alt`, the arena of the same net under the other --optimize mode.
+function M.memory_lines(plan, optimize, alt)
+  local a = plan.arena
+  if not a then
+    return { "memory: no N_forward (the file is not one chain); per layer, the sizes in the header" }
+  end
+  local at = plan.layers[a.bound_at].L
+  local arena_of = { [optimize] = a.arena_floats }
+  if alt then arena_of[optimize == "speed" and "memory" or "speed"] = alt.arena_floats end
+  local function mode(m) return arena_of[m] and mem(arena_of[m]) or "not planned" end
+  local first = a.bound == 0
+    and fmt("memory (N_forward): no arena (no tensor between in and out, no scratch); packed weights %s " ..
+      "(%d floats); in and out are the caller's", mem(a.packed_floats), a.packed_floats)
+    or fmt("memory (N_forward): arena %s (%d floats) = %s of its lower bound %s, the tensors and scratch live " ..
+      "across layer %d %s; packed weights %s (%d floats); in and out are the caller's",
+      mem(a.arena_floats), a.arena_floats, util.fixed(100 * a.arena_floats / a.bound, 1) .. "%", mem(a.bound),
+      a.bound_at, at.name, mem(a.packed_floats), a.packed_floats)
+  local lines = {
+    first,
+    fmt("  arena by mode: %s %s%s; %s %s%s", OPTIMIZE_WORD.speed, mode("speed"),
+      optimize == "speed" and " (this plan)" or "", OPTIMIZE_WORD.memory, mode("memory"),
+      optimize == "memory" and " (this plan)" or ""),
+    "  in place: no layer (every kernel writes a buffer apart from its input)",
+  }
+  return lines
 end
 
 return M

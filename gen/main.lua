@@ -1,9 +1,11 @@
 -- main.lua - the command line of sepgen; the only module that touches
 -- package.path, files and exit codes.
 --
---   lua gen/main.lua [--out DIR] [--target TARGET] [--fuse auto|always|never] [--quiet] SHAPES.lua
+--   lua gen/main.lua [--out DIR] [--target TARGET] [--fuse auto|always|never]
+--                    [--optimize speed|memory] [--weights FILE.safetensors] [--quiet] SHAPES.lua
 --
--- Exit status: 0 success, 2 bad shapes file or usage, 1 internal error.
+-- Exit status: 0 success, 2 bad shapes file, weights file or usage, 1
+-- internal error.
 local script = arg and arg[0] or "gen/main.lua"
 local gendir = script:match("^(.*)[/\\][^/\\]*$") or "."
 local root = gendir:match("^(.*)[/\\][^/\\]*$") or "."
@@ -16,11 +18,13 @@ local emit = require("emit")
 local report = require("report")
 local targets = require("targets")
 local explain = require("explain")
+local safetensors = require("safetensors")
+local weights = require("weights")
 
 local function usage(msg)
   io.stderr:write("sepgen: " .. msg .. "\n" ..
     "usage: lua gen/main.lua [--out DIR] [--target scalar|avx2|avx512|neon|native] " ..
-    "[--fuse auto|always|never] [--quiet] SHAPES.lua\n")
+    "[--fuse auto|always|never] [--optimize speed|memory] [--weights FILE.safetensors] [--quiet] SHAPES.lua\n")
   os.exit(2)
 end
 
@@ -64,7 +68,8 @@ local function cpu_features()
 end
 
 local function main(argv)
-  local out, target, fuse, quiet, file = "out", "native", "auto", false, nil
+  local out, target, fuse, quiet, file = "out", "native", nil, false, nil
+  local optimize, wfile = "speed", nil
   local i = 1
   while i <= #argv do
     local a = argv[i]
@@ -76,6 +81,14 @@ local function main(argv)
       fuse = argv[i + 1]; i = i + 1
       if not fuse then usage("--fuse needs auto, always or never") end
     elseif a:match("^%-%-fuse=") then fuse = a:sub(8)
+    elseif a == "--optimize" then
+      optimize = argv[i + 1]; i = i + 1
+      if not optimize then usage("--optimize needs speed or memory") end
+    elseif a:match("^%-%-optimize=") then optimize = a:sub(12)
+    elseif a == "--weights" then
+      wfile = argv[i + 1]; i = i + 1
+      if not wfile or wfile == "" then usage("--weights needs a safetensors file") end
+    elseif a:match("^%-%-weights=") then wfile = a:sub(11)
     elseif a == "--quiet" then quiet = true
     elseif a:sub(1, 1) == "-" then usage("unknown option " .. a)
     elseif file then usage("more than one shapes file")
@@ -87,6 +100,12 @@ local function main(argv)
   local known = false
   for _, t in ipairs(targets.list) do if t == target then known = true end end
   if not known then usage("unknown target " .. tostring(target) .. " (scalar, avx2, avx512, neon, native)") end
+  if optimize ~= "speed" and optimize ~= "memory" then
+    usage("unknown --optimize " .. tostring(optimize) .. " (speed, memory)")
+  end
+  -- --optimize memory fuses every separable layer (its band replaces the
+  -- whole intermediate); an explicit --fuse wins
+  fuse = fuse or (optimize == "memory" and "always" or "auto")
   if fuse ~= "auto" and fuse ~= "always" and fuse ~= "never" then
     usage("unknown --fuse " .. tostring(fuse) .. " (auto, always, never)")
   end
@@ -104,8 +123,27 @@ local function main(argv)
   local resolved = targets.resolve(target, target == "native" and cpu_features() or nil)
   local note = explain.native(target, resolved)
   local p = plan.net(net, resolved, fuse)
+  local baked
+  if wfile then
+    local function fail(msgs)
+      for _, m in ipairs(msgs) do io.stderr:write(wfile .. ": " .. m .. "\n") end
+      os.exit(2)
+    end
+    if not p.arena then
+      fail({ "weights are baked for N_forward, which needs " .. file .. " to be one chain (each layer's input " ..
+        "the previous layer's output)" })
+    end
+    local bytes = read_file(wfile)
+    if not bytes then fail({ "cannot read the weights file" }) end
+    local f, errs = safetensors.parse(bytes)
+    if not f then fail(errs) end
+    errs = weights.check(net, f)
+    if #errs > 0 then fail(errs) end
+    local raw = weights.raw(net, f)
+    baked = { file = wfile, size = #bytes, packed = weights.pack(p, raw), raw = raw }
+  end
   emit.template_dir = root .. "/templates"
-  local files = emit.net(p, file, root .. "/runtime", note)
+  local files = emit.net(p, file, root .. "/runtime", note, baked)
   -- everything is rendered: only now touch OUT
   if not mkdir_p(out .. "/check") then
     io.stderr:write("sepgen: cannot create " .. out .. "/check\n")
@@ -115,10 +153,18 @@ local function main(argv)
   for _, f in ipairs(files) do
     if write_if_changed(out .. "/" .. f[1], f[2]) then changed = changed + 1 end
   end
+  -- weights baked by an earlier run no longer match this header: remove them
+  local stale = out .. "/" .. net.name .. "_weights.c"
+  if not baked and read_file(stale) then
+    os.remove(stale)
+    changed = changed + 1
+    if not quiet then io.write("removed " .. stale .. " (baked by an earlier run; no --weights this time)\n") end
+  end
   if not quiet then
-    io.write(report.text(p, file, note))
-    io.write(string.format("wrote %s/%s.{h,c} and %s/check/ (%d file%s changed)\n", out, net.name,
-      out, changed, changed == 1 and "" or "s"))
+    local alt = plan.net(net, resolved, optimize == "memory" and "auto" or "always").arena
+    io.write(report.text(p, file, note, optimize, alt))
+    io.write(string.format("wrote %s/%s.{h,c}%s and %s/check/ (%d file%s changed)\n", out, net.name,
+      baked and (", " .. out .. "/" .. net.name .. "_weights.c") or "", out, changed, changed == 1 and "" or "s"))
   end
 end
 

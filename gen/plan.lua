@@ -12,6 +12,7 @@ local plan_dw = require("plan_dw")
 local plan_pw = require("plan_pw")
 local plan_fuse = require("plan_fuse")
 local plan_net = require("plan_net")
+local arena = require("arena")
 
 local M = {}
 
@@ -546,6 +547,7 @@ function M.net(net, tname, fuse)
     tm, tp, ts = tm + p.macs, tp + p.params, ts + p.std_macs
   end
   r.macs, r.params, r.std_macs = tm, tp, ts
+  r.arena = arena.plan(r)   -- nil unless the file is one chain
   return r
 end
 

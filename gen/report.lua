@@ -19,18 +19,22 @@ local function kernel(L)
   return s
 end
 
-function M.text(p, file, note)
+-- p: the net plan; optimize: "speed" or "memory"; alt: the arena plan of
+-- the other --optimize mode (or nil).
+function M.text(p, file, note, optimize, alt)
   local rows = {}
+  local a = p.arena
   local function row(...) rows[#rows + 1] = { ... } end
-  row("#", "layer", "op", "k/s", "input", "output", "MACs", "params", "std conv MACs", "reduction")
+  row("#", "layer", "op", "k/s", "input", "output", "MACs", "params", "std conv MACs", "reduction",
+    a and "live" or nil)
   for i, lp in ipairs(p.layers) do
     local L = lp.L
     row(util.int(i), L.name, L.op, kernel(L), shape(L.H, L.W, L.C), shape(L.OH, L.OW, L.OC),
         util.human(lp.macs), util.human(lp.params), util.human(lp.std_macs),
-        util.fixed(lp.std_macs / lp.macs, 1) .. "x")
+        util.fixed(lp.std_macs / lp.macs, 1) .. "x", a and explain.mem(a.live[i].floats) or nil)
   end
   row("", "total", "", "", "", "", util.human(p.macs), util.human(p.params), util.human(p.std_macs),
-      util.fixed(p.std_macs / p.macs, 1) .. "x")
+      util.fixed(p.std_macs / p.macs, 1) .. "x", a and "" or nil)
   local widths = {}
   for _, r in ipairs(rows) do
     for j, c in ipairs(r) do widths[j] = math.max(widths[j] or 0, #c) end
@@ -53,6 +57,8 @@ function M.text(p, file, note)
   end
   out[#out + 1] = "std conv: a standard convolution with the same kernel, input and output " ..
                   "channels; reduction = std conv MACs / MACs.\n"
+  if a then out[#out + 1] = "live: the arena's tensors and scratch live across the layer (N_forward).\n" end
+  out[#out + 1] = table.concat(explain.memory_lines(p, optimize or "speed", alt), "\n") .. "\n"
   local notes = explain.report_notes(p)
   if #notes > 0 then
     out[#out + 1] = "plan decisions:\n" .. table.concat(notes, "\n") .. "\n"

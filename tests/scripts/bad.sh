@@ -207,6 +207,37 @@ usage_case "unknown option --fast" --out "$work/usage/out" --fast "$good"
 usage_case "no shapes file given" --out "$work/usage/out" --fuse never
 usage_case "--fuse needs auto, always or never" --out "$work/usage/out" "$good" --fuse
 usage_case "more than one shapes file" --out "$work/usage/out" "$good" "$good"
+usage_case "unknown --optimize size" --out "$work/usage/out" --optimize size "$good"
+usage_case "--weights needs a safetensors file" --out "$work/usage/out" "$good" --weights
+
+# Bad weights files (tests/bad/weights/cases.txt, written by make.lua there):
+# exit 2, the message naming the weights file and what is wrong, OUT
+# untouched; good.safetensors must generate.
+wdir=$root/tests/bad/weights
+if [ -f "$wdir/cases.txt" ]; then
+    while read -r wf wexpect; do
+        [ -n "$wf" ] || continue
+        if [ "$wexpect" = "-" ]; then
+            if "$LUA" "$GEN" --quiet --out "$work/weights_good" --target scalar --weights "$wdir/$wf" \
+                "$wdir/net.lua" >"$work/weights_good.log" 2>&1 && [ -f "$work/weights_good/wnet_weights.c" ]; then
+                echo "PASS weights: $wf generates wnet_weights.c"
+                passed=$((passed + 1))
+            else
+                echo "FAIL weights: $wf does not generate (log: $work/weights_good.log)"
+                failed=$((failed + 1))
+            fi
+            continue
+        fi
+        usage_case "$wf: $wexpect" --out "$work/usage/out" --weights "$wdir/$wf" "$wdir/net.lua"
+    done <"$wdir/cases.txt"
+    usage_case "absent.safetensors: cannot read the weights file" --out "$work/usage/out" \
+        --weights "$wdir/absent.safetensors" "$wdir/net.lua"
+    usage_case "good.safetensors: weights are baked for N_forward, which needs" --out "$work/usage/out" \
+        --weights "$wdir/good.safetensors" "$root/tests/nets/wholenet_ops.lua"
+else
+    echo "FAIL weights: $wdir/cases.txt is missing"
+    failed=$((failed + 1))
+fi
 
 echo "bad: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -101,8 +101,35 @@ gen_all() {
                 "$t/_stdout/$s.raw" >"$t/_stdout/$s.txt"
             rm -f -- "$t/_stdout/$s.raw"
         done
+        # baked weights: the random weights file and the net generated with
+        # it (one weights file for every run: the generated comment names it)
+        for f in $BAKED; do
+            b=$(basename -- "$f" .lua)
+            mkdir -p -- "$t/_weights"
+            if ! "$cmd" "$root/gen/mkweights.lua" "$f" "$t/_weights/$b.safetensors" \
+                >"$work/$label.$b.mkw" 2>&1; then
+                echo "$label ($cmd): gen/mkweights.lua on $b failed: $(head -n 3 "$work/$label.$b.mkw")" \
+                    >>"$work/$label.status"
+            fi
+            if ! "$cmd" "$GEN" --quiet --out "$t/baked/$tg/$b" --target "$tg" --weights "$work/$b.safetensors" "$f" \
+                >"$work/$label.$b.bk" 2>&1; then
+                echo "$label ($cmd): generating $b for $tg with --weights failed: $(head -n 3 "$work/$label.$b.bk")" \
+                    >>"$work/$label.status"
+            fi
+        done
     done
 }
+
+# Nets also generated with random weights baked in (--weights).
+BAKED=""
+for f in "$root/tests/nets/chain.lua" "$root/examples/factorized.lua"; do
+    [ -f "$f" ] || continue
+    BAKED="$BAKED $f"
+    "$ref" "$root/gen/mkweights.lua" "$f" "$work/$(basename -- "$f" .lua).safetensors" || {
+        echo "determinism: gen/mkweights.lua failed on $f"
+        exit 1
+    }
+done
 
 # Each interpreter's batch runs in the background; at most 2 at a time.
 n=0

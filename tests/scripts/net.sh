@@ -135,6 +135,41 @@ cflags=$(sg_gen_cflags "$c")
 note "generated $n for $target${cflags:+ (cflags: $cflags)}"
 srcs="$out/$n.c $out/check/${n}_check.c $out/check/sg_generic.c"
 
+# 1b. Baked weights (README "Baked weights"): a one-chain net (its header
+# defines <NET>_PACKED_FLOATS) of at most NET_BAKE_MAX packed floats is
+# generated again with random weights from gen/mkweights.lua baked in
+# (--weights); its check file then also runs N_forward on the baked weights,
+# which must equal N_pack of the file's weights bit for bit.  Larger nets
+# (the MobileNets: weights.c of 40-70 MB, 10 s and 1 GB of gcc per build)
+# are baked by `make test-baked`.
+check_args=""
+baked=""
+packed=$(sed -n 's/^#define [A-Z0-9_]*_PACKED_FLOATS \([0-9]*\)$/\1/p' "$out/$n.h" | tail -n 1)
+arena=$(grep -c '^#define [A-Z0-9_]*_ARENA_FLOATS ' "$out/$n.h")
+if [ "$arena" -eq 0 ]; then
+    baked="no baked weights (not one chain)"
+elif [ "$packed" -gt "${NET_BAKE_MAX:-1000000}" ]; then
+    baked="baked weights not tested ($packed packed floats > NET_BAKE_MAX=${NET_BAKE_MAX:-1000000}; make test-baked tests them)"
+else
+    wts=$(CDPATH='' cd -- "$dir" && pwd)/weights.safetensors
+    "$LUA" "$root/gen/mkweights.lua" "$net" "$wts" >"$dir/mkweights.log" 2>&1 ||
+        fail "gen/mkweights.lua failed" "$dir/mkweights.log"
+    rm -rf -- "$out"
+    set -f
+    # shellcheck disable=SC2086 # extra holds separate options
+    if ! "$LUA" "$GEN" --out "$out" --target "$target" --fuse "${FUSE:-auto}" $extra --weights "$wts" "$net" \
+        >"$dir/gen.log" 2>&1; then
+        set +f
+        fail "generator failed with --weights" "$dir/gen.log"
+    fi
+    set +f
+    [ -f "$out/${n}_weights.c" ] || fail "generator did not write $out/${n}_weights.c"
+    srcs="$srcs $out/${n}_weights.c"
+    check_args=$wts
+    baked="baked weights ($packed floats) tested"
+    note "generated $n again with random weights baked in ($packed floats)"
+fi
+
 # clang_check [--target=T] ARGS...: the generated files through $CLANG
 # -Werror, front end only (clang's warnings all come from its front end),
 # with ARGS (include paths, Check's flags) added; sets clang_done to what ran
@@ -181,7 +216,8 @@ if [ -n "$cross" ]; then
         >"$dir/cross.log" 2>&1 || fail "$cross -O2 -Werror build failed" "$dir/cross.log"
     clang_check --target=aarch64-linux-gnu -I "$root/tests/shim"
     build_line "$cross" "-I$root/tests/shim"
-    (cd -- "$dir" && timeout "$NET_RUN_TIMEOUT" qemu-aarch64 -L /usr/aarch64-linux-gnu ./check_neon) \
+    # shellcheck disable=SC2086 # check_args: the weights file or nothing
+    (cd -- "$dir" && timeout "$NET_RUN_TIMEOUT" qemu-aarch64 -L /usr/aarch64-linux-gnu ./check_neon $check_args) \
         >"$dir/run_neon.log" 2>&1
     rc=$?
     [ "$rc" -ne 124 ] || fail "check_neon timed out after ${NET_RUN_TIMEOUT}s" "$dir/run_neon.log"
@@ -191,7 +227,7 @@ if [ -n "$cross" ]; then
         "100%: Checks: "*", Failures: 0, Errors: 0") ;;
         *) fail "check_neon: ${summary:-no summary line}" "$dir/run_neon.log" ;;
     esac
-    result PASS "$cross -O2 -Werror${clang_done:+, $clang_done}, qemu-aarch64: $summary (sanitizers not run under emulation)"
+    result PASS "$cross -O2 -Werror${clang_done:+, $clang_done}, qemu-aarch64: $summary (sanitizers not run under emulation; $baked)"
     exit 0
 fi
 
@@ -204,7 +240,8 @@ run_check() {
     bin=$1
     log=$2
     shift 2
-    (cd -- "$dir" && env "$@" timeout "$NET_RUN_TIMEOUT" "./$bin") >"$log" 2>&1
+    # shellcheck disable=SC2086 # check_args: the weights file or nothing
+    (cd -- "$dir" && env "$@" timeout "$NET_RUN_TIMEOUT" "./$bin" $check_args) >"$log" 2>&1
     rc=$?
     [ "$rc" -ne 124 ] || fail "$bin timed out after ${NET_RUN_TIMEOUT}s" "$log"
     [ "$rc" -eq 0 ] || fail "$bin failed (exit status $rc)" "$log"
@@ -228,6 +265,8 @@ fi
 # and run.
 mkdir -p -- "$dir/o2" "$dir/san"
 : >"$dir/cc.log"
+wobj=""
+[ -z "$check_args" ] || wobj="$dir/o2/${n}_weights.o" # the data, reused by step 4
 for s in $srcs; do
     # shellcheck disable=SC2086  # flag lists are word lists
     $CC $WARN -O2 -Werror $cflags $ck_cflags -I "$out" -c "$s" -o "$dir/o2/$(basename -- "$s" .c).o" \
@@ -237,10 +276,10 @@ build_line
 if [ -n "$norun" ]; then
     # shellcheck disable=SC2086  # Check's flags are a word list
     clang_check $ck_cflags
-    skip "compiled clean with $CC -O2 -Werror${clang_done:+ and $clang_done}, not run: $norun"
+    skip "compiled clean with $CC -O2 -Werror${clang_done:+ and $clang_done}, not run: $norun${check_args:+ (weights baked)}"
 fi
 # shellcheck disable=SC2086
-$CC -o "$dir/check_O2" "$dir/o2/$n.o" "$dir/o2/${n}_check.o" "$dir/o2/sg_generic.o" $ck_libs -lm \
+$CC -o "$dir/check_O2" "$dir/o2/$n.o" "$dir/o2/${n}_check.o" "$dir/o2/sg_generic.o" $wobj $ck_libs -lm \
     >>"$dir/cc.log" 2>&1 || fail "$CC -O2 link failed" "$dir/cc.log"
 run_check check_O2 "$dir/run_O2.log" CK_TIMEOUT_MULTIPLIER="${CK_TIMEOUT_MULTIPLIER:-1}"
 note "$CC -O2: $summary"
@@ -273,7 +312,7 @@ fi
 if [ -z "${SANITIZE_ALL:-}" ]; then
     case $net in
         examples/* | */examples/*)
-            result PASS "$CC -O2: $summary; sanitizer build skipped for example nets (tests/nets run under ASan+UBSan; SANITIZE_ALL=1 runs it)"
+            result PASS "$CC -O2: $summary; sanitizer build skipped for example nets (tests/nets run under ASan+UBSan; SANITIZE_ALL=1 runs it); $baked"
             exit 0
             ;;
     esac
@@ -295,7 +334,7 @@ for s in "$out/$n.c" "$out/check/${n}_check.c"; do
         >>"$dir/san_cc.log" 2>&1 || fail "$CC sanitizer build failed on $(basename -- "$s")" "$dir/san_cc.log"
 done
 # shellcheck disable=SC2086
-$CC $san -o "$dir/check_san" "$dir/san/$n.o" "$dir/san/${n}_check.o" "$dir/o2/sg_generic.o" $ck_libs -lm \
+$CC $san -o "$dir/check_san" "$dir/san/$n.o" "$dir/san/${n}_check.o" "$dir/o2/sg_generic.o" $wobj $ck_libs -lm \
     >>"$dir/san_cc.log" 2>&1 || fail "$CC sanitizer link failed" "$dir/san_cc.log"
 run_check check_san "$dir/run_san.log" \
     ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" \
@@ -303,4 +342,4 @@ run_check check_san "$dir/run_san.log" \
     CK_TIMEOUT_MULTIPLIER="${CK_TIMEOUT_MULTIPLIER:-10}"
 note "$CC -fsanitize=address,undefined: $summary"
 
-result PASS "$CC -O2, ${clang_done:+$CLANG, }asan+ubsan: $summary"
+result PASS "$CC -O2, ${clang_done:+$CLANG, }asan+ubsan: $summary; $baked"

@@ -11303,9 +11303,12 @@ void mixed_pack(const sg_weights w[MIXED_LAYER_COUNT], float *packed)
     };
     mixed_m1_pack(&w[0], packed);
     mixed_m2_pack(&w[1], packed + M2_W);
+    for (int k = 520; k < 528; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after m2's weights */
     mixed_m3_pack(&w[2], packed + M3_W);
     mixed_m4_pack(&w[3], packed + M4_W);
+    for (int k = 2664; k < 2672; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after m4's weights */
     mixed_m5_pack(&w[4], packed + M5_W);
+    for (int k = 2840; k < 2848; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after m5's weights */
     mixed_m6_pack(&w[5], packed + M6_W);
     mixed_m7_pack(&w[6], packed + M7_W);
     mixed_m8_pack(&w[7], packed + M8_W);
@@ -11314,6 +11317,7 @@ void mixed_pack(const sg_weights w[MIXED_LAYER_COUNT], float *packed)
     mixed_m11_pack(&w[10], packed + M11_W);
     mixed_m12_pack(&w[11], packed + M12_W);
     mixed_m13_pack(&w[12], packed + M13_W);
+    for (int k = 7336; k < 7344; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after m13's weights */
 }
 
 /* net.c.in: the whole net: every layer in turn, the tensors between in and out and every scratch in arena */

@@ -8732,10 +8732,13 @@ void skips_pack(const sg_weights w[SKIPS_LAYER_COUNT], float *packed)
     skips_x8_pack(&w[7], packed + X8_W);
     skips_x9_pack(&w[8], packed + X9_W);
     skips_x10_pack(&w[9], packed + X10_W);
+    for (int k = 5368; k < 5376; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after x10's weights */
     skips_x11_pack(&w[10], packed + X11_W);
+    for (int k = 5673; k < 5680; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after x11's weights */
     skips_x12_pack(&w[11], packed + X12_W);
     skips_x13_pack(&w[12], packed + X13_W);
     skips_x14_pack(&w[13], packed + X14_W);
+    for (int k = 8920; k < 8928; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after x14's weights */
     skips_x15_pack(&w[14], packed + X15_W);
 }
 

@@ -13404,6 +13404,7 @@ void mixed_pack(const sg_weights w[MIXED_LAYER_COUNT], float *packed)
     mixed_m3_pack(&w[2], packed + M3_W);
     mixed_m4_pack(&w[3], packed + M4_W);
     mixed_m5_pack(&w[4], packed + M5_W);
+    for (int k = 3656; k < 3664; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after m5's weights */
     mixed_m6_pack(&w[5], packed + M6_W);
     mixed_m7_pack(&w[6], packed + M7_W);
     mixed_m8_pack(&w[7], packed + M8_W);

@@ -9790,6 +9790,7 @@ void skips_pack(const sg_weights w[SKIPS_LAYER_COUNT], float *packed)
     skips_x9_pack(&w[8], packed + X9_W);
     skips_x10_pack(&w[9], packed + X10_W);
     skips_x11_pack(&w[10], packed + X11_W);
+    for (int k = 6073; k < 6080; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after x11's weights */
     skips_x12_pack(&w[11], packed + X12_W);
     skips_x13_pack(&w[12], packed + X13_W);
     skips_x14_pack(&w[13], packed + X14_W);

@@ -1654,8 +1654,11 @@ void golden_pack(const sg_weights w[GOLDEN_LAYER_COUNT], float *packed)
     };
     golden_d1_pack(&w[0], packed);
     golden_p2_pack(&w[1], packed + P2_W);
+    for (int k = 116; k < 128; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after p2's weights */
     golden_s3_pack(&w[2], packed + S3_W);
+    for (int k = 404; k < 416; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after s3's weights */
     golden_b4_pack(&w[3], packed + B4_W);
+    for (int k = 812; k < 816; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after b4's weights */
 }
 
 /* net.c.in: the whole net: every layer in turn, the tensors between in and out and every scratch in arena */

@@ -4198,10 +4198,15 @@ void skips_pack(const sg_weights w[SKIPS_LAYER_COUNT], float *packed)
     skips_x8_pack(&w[7], packed + X8_W);
     skips_x9_pack(&w[8], packed + X9_W);
     skips_x10_pack(&w[9], packed + X10_W);
+    for (int k = 5249; k < 5264; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after x10's weights */
     skips_x11_pack(&w[10], packed + X11_W);
+    for (int k = 5561; k < 5568; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after x11's weights */
     skips_x12_pack(&w[11], packed + X12_W);
+    for (int k = 7020; k < 7024; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after x12's weights */
     skips_x13_pack(&w[12], packed + X13_W);
+    for (int k = 7156; k < 7168; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after x13's weights */
     skips_x14_pack(&w[13], packed + X14_W);
+    for (int k = 8257; k < 8272; ++k) packed[k] = 0.0f;   /* zeros up to the next 64-byte boundary after x14's weights */
     skips_x15_pack(&w[14], packed + X15_W);
 }
 

@@ -313,13 +313,14 @@ START_TEST(test_layer)
 }
 END_TEST
 
-/* mbv2_forward: the weights packed by mbv2_pack, every tensor in
- * the arena (garbage before, canaries after); against the same layers run
- * one by one in buffers of their own (bit for bit: the same functions on
- * the same data), and against the generic kernels chained, within
- * 2 gamma_K M (K: the layers' accumulation lengths summed; M: the chained
- * magnitude run). */
-START_TEST(test_forward)
+/* mbv2_forward: every tensor in the arena (garbage before, canaries
+ * after); against the same layers run one by one in buffers of their own
+ * (bit for bit: the same functions on the same data), and against the
+ * generic kernels chained, within 2 gamma_K M (K: the layers' accumulation
+ * lengths summed; M: the chained magnitude run).  baked: NULL, with random
+ * weights packed by mbv2_pack; or the baked weights, which must
+ * equal mbv2_pack of the file's weights bit for bit. */
+static void forward_check(const float *baked)
 {
     enum { N = MBV2_LAYER_COUNT };
     const size_t nin = (size_t)MBV2_IN_H * MBV2_IN_W * MBV2_IN_C;
@@ -344,15 +345,21 @@ START_TEST(test_forward)
     fill_garbage(packed, MBV2_PACKED_FLOATS);
     mbv2_pack(ws, packed);
     check_canary("mbv2_pack", "the packed weights", packed, MBV2_PACKED_FLOATS);
+    if (baked) {
+        for (size_t i = 0; i < MBV2_PACKED_FLOATS; ++i)
+            ck_assert_msg(memcmp(&packed[i], &baked[i], sizeof *baked) == 0, "baked weights: float %zu is %.9g, "
+                          "mbv2_pack of the same weights gives %.9g", i, (double)baked[i], (double)packed[i]);
+    }
+    const float *use = baked ? baked : packed;
     fill_garbage(arena, MBV2_ARENA_FLOATS);
     fill_garbage(out, nout);
-    mbv2_forward(in, out, packed, arena);
+    mbv2_forward(in, out, use, arena);
     check_canary("mbv2_forward", "the arena", arena, MBV2_ARENA_FLOATS);
     check_canary("mbv2_forward", "the output", out, nout);
     ck_assert_msg(memcmp(in, in_copy, nin * sizeof *in) == 0, "mbv2_forward modified its input");
     fill_garbage(arena, MBV2_ARENA_FLOATS);
     fill_garbage(out2, nout);
-    mbv2_forward(in, out2, packed, arena);
+    mbv2_forward(in, out2, use, arena);
     ck_assert_msg(memcmp(out, out2, nout * sizeof *out) == 0, "mbv2_forward: two runs differ");
 
     /* the layers one by one, each in buffers of its own; the generic chain
@@ -395,113 +402,130 @@ START_TEST(test_forward)
     }
     free(m[0]); free(in); free(in_copy); free(packed); free(arena); free(out); free(out2);
 }
+
+START_TEST(test_forward)
+{
+    forward_check(NULL);
+}
 END_TEST
 
 START_TEST(test_table)
 {
     /* the layer table agrees with the macros of the header */
-    ck_assert_int_eq(mbv2_layers[0].packed_floats, MBV2_S1_1_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[0].scratch_floats, MBV2_S1_1_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[0].out_c, MBV2_S1_1_OUT_C);
-    ck_assert_int_eq(mbv2_layers[1].packed_floats, MBV2_E2_1_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[1].scratch_floats, MBV2_E2_1_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[1].out_c, MBV2_E2_1_OUT_C);
-    ck_assert_int_eq(mbv2_layers[2].packed_floats, MBV2_S2_1_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[2].scratch_floats, MBV2_S2_1_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[2].out_c, MBV2_S2_1_OUT_C);
-    ck_assert_int_eq(mbv2_layers[3].packed_floats, MBV2_E2_2_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[3].scratch_floats, MBV2_E2_2_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[3].out_c, MBV2_E2_2_OUT_C);
-    ck_assert_int_eq(mbv2_layers[4].packed_floats, MBV2_S2_2_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[4].scratch_floats, MBV2_S2_2_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[4].out_c, MBV2_S2_2_OUT_C);
-    ck_assert_int_eq(mbv2_layers[5].packed_floats, MBV2_E3_1_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[5].scratch_floats, MBV2_E3_1_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[5].out_c, MBV2_E3_1_OUT_C);
-    ck_assert_int_eq(mbv2_layers[6].packed_floats, MBV2_S3_1_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[6].scratch_floats, MBV2_S3_1_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[6].out_c, MBV2_S3_1_OUT_C);
-    ck_assert_int_eq(mbv2_layers[7].packed_floats, MBV2_E3_2_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[7].scratch_floats, MBV2_E3_2_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[7].out_c, MBV2_E3_2_OUT_C);
-    ck_assert_int_eq(mbv2_layers[8].packed_floats, MBV2_S3_2_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[8].scratch_floats, MBV2_S3_2_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[8].out_c, MBV2_S3_2_OUT_C);
-    ck_assert_int_eq(mbv2_layers[9].packed_floats, MBV2_E3_3_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[9].scratch_floats, MBV2_E3_3_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[9].out_c, MBV2_E3_3_OUT_C);
-    ck_assert_int_eq(mbv2_layers[10].packed_floats, MBV2_S3_3_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[10].scratch_floats, MBV2_S3_3_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[10].out_c, MBV2_S3_3_OUT_C);
-    ck_assert_int_eq(mbv2_layers[11].packed_floats, MBV2_E4_1_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[11].scratch_floats, MBV2_E4_1_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[11].out_c, MBV2_E4_1_OUT_C);
-    ck_assert_int_eq(mbv2_layers[12].packed_floats, MBV2_S4_1_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[12].scratch_floats, MBV2_S4_1_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[12].out_c, MBV2_S4_1_OUT_C);
-    ck_assert_int_eq(mbv2_layers[13].packed_floats, MBV2_E4_2_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[13].scratch_floats, MBV2_E4_2_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[13].out_c, MBV2_E4_2_OUT_C);
-    ck_assert_int_eq(mbv2_layers[14].packed_floats, MBV2_S4_2_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[14].scratch_floats, MBV2_S4_2_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[14].out_c, MBV2_S4_2_OUT_C);
-    ck_assert_int_eq(mbv2_layers[15].packed_floats, MBV2_E4_3_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[15].scratch_floats, MBV2_E4_3_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[15].out_c, MBV2_E4_3_OUT_C);
-    ck_assert_int_eq(mbv2_layers[16].packed_floats, MBV2_S4_3_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[16].scratch_floats, MBV2_S4_3_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[16].out_c, MBV2_S4_3_OUT_C);
-    ck_assert_int_eq(mbv2_layers[17].packed_floats, MBV2_E4_4_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[17].scratch_floats, MBV2_E4_4_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[17].out_c, MBV2_E4_4_OUT_C);
-    ck_assert_int_eq(mbv2_layers[18].packed_floats, MBV2_S4_4_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[18].scratch_floats, MBV2_S4_4_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[18].out_c, MBV2_S4_4_OUT_C);
-    ck_assert_int_eq(mbv2_layers[19].packed_floats, MBV2_E5_1_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[19].scratch_floats, MBV2_E5_1_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[19].out_c, MBV2_E5_1_OUT_C);
-    ck_assert_int_eq(mbv2_layers[20].packed_floats, MBV2_S5_1_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[20].scratch_floats, MBV2_S5_1_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[20].out_c, MBV2_S5_1_OUT_C);
-    ck_assert_int_eq(mbv2_layers[21].packed_floats, MBV2_E5_2_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[21].scratch_floats, MBV2_E5_2_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[21].out_c, MBV2_E5_2_OUT_C);
-    ck_assert_int_eq(mbv2_layers[22].packed_floats, MBV2_S5_2_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[22].scratch_floats, MBV2_S5_2_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[22].out_c, MBV2_S5_2_OUT_C);
-    ck_assert_int_eq(mbv2_layers[23].packed_floats, MBV2_E5_3_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[23].scratch_floats, MBV2_E5_3_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[23].out_c, MBV2_E5_3_OUT_C);
-    ck_assert_int_eq(mbv2_layers[24].packed_floats, MBV2_S5_3_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[24].scratch_floats, MBV2_S5_3_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[24].out_c, MBV2_S5_3_OUT_C);
-    ck_assert_int_eq(mbv2_layers[25].packed_floats, MBV2_E6_1_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[25].scratch_floats, MBV2_E6_1_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[25].out_c, MBV2_E6_1_OUT_C);
-    ck_assert_int_eq(mbv2_layers[26].packed_floats, MBV2_S6_1_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[26].scratch_floats, MBV2_S6_1_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[26].out_c, MBV2_S6_1_OUT_C);
-    ck_assert_int_eq(mbv2_layers[27].packed_floats, MBV2_E6_2_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[27].scratch_floats, MBV2_E6_2_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[27].out_c, MBV2_E6_2_OUT_C);
-    ck_assert_int_eq(mbv2_layers[28].packed_floats, MBV2_S6_2_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[28].scratch_floats, MBV2_S6_2_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[28].out_c, MBV2_S6_2_OUT_C);
-    ck_assert_int_eq(mbv2_layers[29].packed_floats, MBV2_E6_3_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[29].scratch_floats, MBV2_E6_3_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[29].out_c, MBV2_E6_3_OUT_C);
-    ck_assert_int_eq(mbv2_layers[30].packed_floats, MBV2_S6_3_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[30].scratch_floats, MBV2_S6_3_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[30].out_c, MBV2_S6_3_OUT_C);
-    ck_assert_int_eq(mbv2_layers[31].packed_floats, MBV2_E7_1_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[31].scratch_floats, MBV2_E7_1_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[31].out_c, MBV2_E7_1_OUT_C);
-    ck_assert_int_eq(mbv2_layers[32].packed_floats, MBV2_S7_1_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[32].scratch_floats, MBV2_S7_1_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[32].out_c, MBV2_S7_1_OUT_C);
-    ck_assert_int_eq(mbv2_layers[33].packed_floats, MBV2_HEAD_PACKED_FLOATS);
-    ck_assert_int_eq(mbv2_layers[33].scratch_floats, MBV2_HEAD_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv2_layers[33].out_c, MBV2_HEAD_OUT_C);
+    ck_assert_int_eq(mbv2_layers[0].packed_floats, MBV2_STEM_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[0].scratch_floats, MBV2_STEM_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[0].out_c, MBV2_STEM_OUT_C);
+    ck_assert_int_eq(mbv2_layers[1].packed_floats, MBV2_S1_1_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[1].scratch_floats, MBV2_S1_1_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[1].out_c, MBV2_S1_1_OUT_C);
+    ck_assert_int_eq(mbv2_layers[2].packed_floats, MBV2_E2_1_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[2].scratch_floats, MBV2_E2_1_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[2].out_c, MBV2_E2_1_OUT_C);
+    ck_assert_int_eq(mbv2_layers[3].packed_floats, MBV2_S2_1_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[3].scratch_floats, MBV2_S2_1_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[3].out_c, MBV2_S2_1_OUT_C);
+    ck_assert_int_eq(mbv2_layers[4].packed_floats, MBV2_E2_2_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[4].scratch_floats, MBV2_E2_2_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[4].out_c, MBV2_E2_2_OUT_C);
+    ck_assert_int_eq(mbv2_layers[5].packed_floats, MBV2_S2_2_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[5].scratch_floats, MBV2_S2_2_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[5].out_c, MBV2_S2_2_OUT_C);
+    ck_assert_int_eq(mbv2_layers[6].packed_floats, MBV2_E3_1_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[6].scratch_floats, MBV2_E3_1_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[6].out_c, MBV2_E3_1_OUT_C);
+    ck_assert_int_eq(mbv2_layers[7].packed_floats, MBV2_S3_1_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[7].scratch_floats, MBV2_S3_1_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[7].out_c, MBV2_S3_1_OUT_C);
+    ck_assert_int_eq(mbv2_layers[8].packed_floats, MBV2_E3_2_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[8].scratch_floats, MBV2_E3_2_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[8].out_c, MBV2_E3_2_OUT_C);
+    ck_assert_int_eq(mbv2_layers[9].packed_floats, MBV2_S3_2_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[9].scratch_floats, MBV2_S3_2_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[9].out_c, MBV2_S3_2_OUT_C);
+    ck_assert_int_eq(mbv2_layers[10].packed_floats, MBV2_E3_3_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[10].scratch_floats, MBV2_E3_3_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[10].out_c, MBV2_E3_3_OUT_C);
+    ck_assert_int_eq(mbv2_layers[11].packed_floats, MBV2_S3_3_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[11].scratch_floats, MBV2_S3_3_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[11].out_c, MBV2_S3_3_OUT_C);
+    ck_assert_int_eq(mbv2_layers[12].packed_floats, MBV2_E4_1_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[12].scratch_floats, MBV2_E4_1_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[12].out_c, MBV2_E4_1_OUT_C);
+    ck_assert_int_eq(mbv2_layers[13].packed_floats, MBV2_S4_1_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[13].scratch_floats, MBV2_S4_1_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[13].out_c, MBV2_S4_1_OUT_C);
+    ck_assert_int_eq(mbv2_layers[14].packed_floats, MBV2_E4_2_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[14].scratch_floats, MBV2_E4_2_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[14].out_c, MBV2_E4_2_OUT_C);
+    ck_assert_int_eq(mbv2_layers[15].packed_floats, MBV2_S4_2_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[15].scratch_floats, MBV2_S4_2_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[15].out_c, MBV2_S4_2_OUT_C);
+    ck_assert_int_eq(mbv2_layers[16].packed_floats, MBV2_E4_3_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[16].scratch_floats, MBV2_E4_3_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[16].out_c, MBV2_E4_3_OUT_C);
+    ck_assert_int_eq(mbv2_layers[17].packed_floats, MBV2_S4_3_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[17].scratch_floats, MBV2_S4_3_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[17].out_c, MBV2_S4_3_OUT_C);
+    ck_assert_int_eq(mbv2_layers[18].packed_floats, MBV2_E4_4_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[18].scratch_floats, MBV2_E4_4_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[18].out_c, MBV2_E4_4_OUT_C);
+    ck_assert_int_eq(mbv2_layers[19].packed_floats, MBV2_S4_4_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[19].scratch_floats, MBV2_S4_4_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[19].out_c, MBV2_S4_4_OUT_C);
+    ck_assert_int_eq(mbv2_layers[20].packed_floats, MBV2_E5_1_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[20].scratch_floats, MBV2_E5_1_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[20].out_c, MBV2_E5_1_OUT_C);
+    ck_assert_int_eq(mbv2_layers[21].packed_floats, MBV2_S5_1_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[21].scratch_floats, MBV2_S5_1_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[21].out_c, MBV2_S5_1_OUT_C);
+    ck_assert_int_eq(mbv2_layers[22].packed_floats, MBV2_E5_2_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[22].scratch_floats, MBV2_E5_2_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[22].out_c, MBV2_E5_2_OUT_C);
+    ck_assert_int_eq(mbv2_layers[23].packed_floats, MBV2_S5_2_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[23].scratch_floats, MBV2_S5_2_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[23].out_c, MBV2_S5_2_OUT_C);
+    ck_assert_int_eq(mbv2_layers[24].packed_floats, MBV2_E5_3_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[24].scratch_floats, MBV2_E5_3_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[24].out_c, MBV2_E5_3_OUT_C);
+    ck_assert_int_eq(mbv2_layers[25].packed_floats, MBV2_S5_3_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[25].scratch_floats, MBV2_S5_3_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[25].out_c, MBV2_S5_3_OUT_C);
+    ck_assert_int_eq(mbv2_layers[26].packed_floats, MBV2_E6_1_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[26].scratch_floats, MBV2_E6_1_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[26].out_c, MBV2_E6_1_OUT_C);
+    ck_assert_int_eq(mbv2_layers[27].packed_floats, MBV2_S6_1_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[27].scratch_floats, MBV2_S6_1_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[27].out_c, MBV2_S6_1_OUT_C);
+    ck_assert_int_eq(mbv2_layers[28].packed_floats, MBV2_E6_2_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[28].scratch_floats, MBV2_E6_2_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[28].out_c, MBV2_E6_2_OUT_C);
+    ck_assert_int_eq(mbv2_layers[29].packed_floats, MBV2_S6_2_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[29].scratch_floats, MBV2_S6_2_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[29].out_c, MBV2_S6_2_OUT_C);
+    ck_assert_int_eq(mbv2_layers[30].packed_floats, MBV2_E6_3_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[30].scratch_floats, MBV2_E6_3_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[30].out_c, MBV2_E6_3_OUT_C);
+    ck_assert_int_eq(mbv2_layers[31].packed_floats, MBV2_S6_3_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[31].scratch_floats, MBV2_S6_3_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[31].out_c, MBV2_S6_3_OUT_C);
+    ck_assert_int_eq(mbv2_layers[32].packed_floats, MBV2_E7_1_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[32].scratch_floats, MBV2_E7_1_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[32].out_c, MBV2_E7_1_OUT_C);
+    ck_assert_int_eq(mbv2_layers[33].packed_floats, MBV2_S7_1_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[33].scratch_floats, MBV2_S7_1_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[33].out_c, MBV2_S7_1_OUT_C);
+    ck_assert_int_eq(mbv2_layers[34].packed_floats, MBV2_HEAD_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[34].scratch_floats, MBV2_HEAD_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[34].out_c, MBV2_HEAD_OUT_C);
+    ck_assert_int_eq(mbv2_layers[35].packed_floats, MBV2_POOL_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[35].scratch_floats, MBV2_POOL_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[35].out_c, MBV2_POOL_OUT_C);
+    ck_assert_int_eq(mbv2_layers[36].packed_floats, MBV2_FC_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[36].scratch_floats, MBV2_FC_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[36].out_c, MBV2_FC_OUT_C);
+    ck_assert_int_eq(mbv2_layers[37].packed_floats, MBV2_PROB_PACKED_FLOATS);
+    ck_assert_int_eq(mbv2_layers[37].scratch_floats, MBV2_PROB_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv2_layers[37].out_c, MBV2_PROB_OUT_C);
 }
 END_TEST
 

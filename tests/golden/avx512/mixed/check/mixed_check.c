@@ -313,13 +313,14 @@ START_TEST(test_layer)
 }
 END_TEST
 
-/* mixed_forward: the weights packed by mixed_pack, every tensor in
- * the arena (garbage before, canaries after); against the same layers run
- * one by one in buffers of their own (bit for bit: the same functions on
- * the same data), and against the generic kernels chained, within
- * 2 gamma_K M (K: the layers' accumulation lengths summed; M: the chained
- * magnitude run). */
-START_TEST(test_forward)
+/* mixed_forward: every tensor in the arena (garbage before, canaries
+ * after); against the same layers run one by one in buffers of their own
+ * (bit for bit: the same functions on the same data), and against the
+ * generic kernels chained, within 2 gamma_K M (K: the layers' accumulation
+ * lengths summed; M: the chained magnitude run).  baked: NULL, with random
+ * weights packed by mixed_pack; or the baked weights, which must
+ * equal mixed_pack of the file's weights bit for bit. */
+static void forward_check(const float *baked)
 {
     enum { N = MIXED_LAYER_COUNT };
     const size_t nin = (size_t)MIXED_IN_H * MIXED_IN_W * MIXED_IN_C;
@@ -344,15 +345,21 @@ START_TEST(test_forward)
     fill_garbage(packed, MIXED_PACKED_FLOATS);
     mixed_pack(ws, packed);
     check_canary("mixed_pack", "the packed weights", packed, MIXED_PACKED_FLOATS);
+    if (baked) {
+        for (size_t i = 0; i < MIXED_PACKED_FLOATS; ++i)
+            ck_assert_msg(memcmp(&packed[i], &baked[i], sizeof *baked) == 0, "baked weights: float %zu is %.9g, "
+                          "mixed_pack of the same weights gives %.9g", i, (double)baked[i], (double)packed[i]);
+    }
+    const float *use = baked ? baked : packed;
     fill_garbage(arena, MIXED_ARENA_FLOATS);
     fill_garbage(out, nout);
-    mixed_forward(in, out, packed, arena);
+    mixed_forward(in, out, use, arena);
     check_canary("mixed_forward", "the arena", arena, MIXED_ARENA_FLOATS);
     check_canary("mixed_forward", "the output", out, nout);
     ck_assert_msg(memcmp(in, in_copy, nin * sizeof *in) == 0, "mixed_forward modified its input");
     fill_garbage(arena, MIXED_ARENA_FLOATS);
     fill_garbage(out2, nout);
-    mixed_forward(in, out2, packed, arena);
+    mixed_forward(in, out2, use, arena);
     ck_assert_msg(memcmp(out, out2, nout * sizeof *out) == 0, "mixed_forward: two runs differ");
 
     /* the layers one by one, each in buffers of its own; the generic chain
@@ -394,6 +401,11 @@ START_TEST(test_forward)
         free(t[i + 1]); free(g[i + 1]); free(m[i + 1]);
     }
     free(m[0]); free(in); free(in_copy); free(packed); free(arena); free(out); free(out2);
+}
+
+START_TEST(test_forward)
+{
+    forward_check(NULL);
 }
 END_TEST
 

@@ -313,13 +313,14 @@ START_TEST(test_layer)
 }
 END_TEST
 
-/* mbv1_forward: the weights packed by mbv1_pack, every tensor in
- * the arena (garbage before, canaries after); against the same layers run
- * one by one in buffers of their own (bit for bit: the same functions on
- * the same data), and against the generic kernels chained, within
- * 2 gamma_K M (K: the layers' accumulation lengths summed; M: the chained
- * magnitude run). */
-START_TEST(test_forward)
+/* mbv1_forward: every tensor in the arena (garbage before, canaries
+ * after); against the same layers run one by one in buffers of their own
+ * (bit for bit: the same functions on the same data), and against the
+ * generic kernels chained, within 2 gamma_K M (K: the layers' accumulation
+ * lengths summed; M: the chained magnitude run).  baked: NULL, with random
+ * weights packed by mbv1_pack; or the baked weights, which must
+ * equal mbv1_pack of the file's weights bit for bit. */
+static void forward_check(const float *baked)
 {
     enum { N = MBV1_LAYER_COUNT };
     const size_t nin = (size_t)MBV1_IN_H * MBV1_IN_W * MBV1_IN_C;
@@ -344,15 +345,21 @@ START_TEST(test_forward)
     fill_garbage(packed, MBV1_PACKED_FLOATS);
     mbv1_pack(ws, packed);
     check_canary("mbv1_pack", "the packed weights", packed, MBV1_PACKED_FLOATS);
+    if (baked) {
+        for (size_t i = 0; i < MBV1_PACKED_FLOATS; ++i)
+            ck_assert_msg(memcmp(&packed[i], &baked[i], sizeof *baked) == 0, "baked weights: float %zu is %.9g, "
+                          "mbv1_pack of the same weights gives %.9g", i, (double)baked[i], (double)packed[i]);
+    }
+    const float *use = baked ? baked : packed;
     fill_garbage(arena, MBV1_ARENA_FLOATS);
     fill_garbage(out, nout);
-    mbv1_forward(in, out, packed, arena);
+    mbv1_forward(in, out, use, arena);
     check_canary("mbv1_forward", "the arena", arena, MBV1_ARENA_FLOATS);
     check_canary("mbv1_forward", "the output", out, nout);
     ck_assert_msg(memcmp(in, in_copy, nin * sizeof *in) == 0, "mbv1_forward modified its input");
     fill_garbage(arena, MBV1_ARENA_FLOATS);
     fill_garbage(out2, nout);
-    mbv1_forward(in, out2, packed, arena);
+    mbv1_forward(in, out2, use, arena);
     ck_assert_msg(memcmp(out, out2, nout * sizeof *out) == 0, "mbv1_forward: two runs differ");
 
     /* the layers one by one, each in buffers of its own; the generic chain
@@ -395,50 +402,67 @@ START_TEST(test_forward)
     }
     free(m[0]); free(in); free(in_copy); free(packed); free(arena); free(out); free(out2);
 }
+
+START_TEST(test_forward)
+{
+    forward_check(NULL);
+}
 END_TEST
 
 START_TEST(test_table)
 {
     /* the layer table agrees with the macros of the header */
-    ck_assert_int_eq(mbv1_layers[0].packed_floats, MBV1_B1_PACKED_FLOATS);
-    ck_assert_int_eq(mbv1_layers[0].scratch_floats, MBV1_B1_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv1_layers[0].out_c, MBV1_B1_OUT_C);
-    ck_assert_int_eq(mbv1_layers[1].packed_floats, MBV1_B2_PACKED_FLOATS);
-    ck_assert_int_eq(mbv1_layers[1].scratch_floats, MBV1_B2_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv1_layers[1].out_c, MBV1_B2_OUT_C);
-    ck_assert_int_eq(mbv1_layers[2].packed_floats, MBV1_B3_PACKED_FLOATS);
-    ck_assert_int_eq(mbv1_layers[2].scratch_floats, MBV1_B3_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv1_layers[2].out_c, MBV1_B3_OUT_C);
-    ck_assert_int_eq(mbv1_layers[3].packed_floats, MBV1_B4_PACKED_FLOATS);
-    ck_assert_int_eq(mbv1_layers[3].scratch_floats, MBV1_B4_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv1_layers[3].out_c, MBV1_B4_OUT_C);
-    ck_assert_int_eq(mbv1_layers[4].packed_floats, MBV1_B5_PACKED_FLOATS);
-    ck_assert_int_eq(mbv1_layers[4].scratch_floats, MBV1_B5_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv1_layers[4].out_c, MBV1_B5_OUT_C);
-    ck_assert_int_eq(mbv1_layers[5].packed_floats, MBV1_B6_PACKED_FLOATS);
-    ck_assert_int_eq(mbv1_layers[5].scratch_floats, MBV1_B6_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv1_layers[5].out_c, MBV1_B6_OUT_C);
-    ck_assert_int_eq(mbv1_layers[6].packed_floats, MBV1_B7_PACKED_FLOATS);
-    ck_assert_int_eq(mbv1_layers[6].scratch_floats, MBV1_B7_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv1_layers[6].out_c, MBV1_B7_OUT_C);
-    ck_assert_int_eq(mbv1_layers[7].packed_floats, MBV1_B8_PACKED_FLOATS);
-    ck_assert_int_eq(mbv1_layers[7].scratch_floats, MBV1_B8_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv1_layers[7].out_c, MBV1_B8_OUT_C);
-    ck_assert_int_eq(mbv1_layers[8].packed_floats, MBV1_B9_PACKED_FLOATS);
-    ck_assert_int_eq(mbv1_layers[8].scratch_floats, MBV1_B9_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv1_layers[8].out_c, MBV1_B9_OUT_C);
-    ck_assert_int_eq(mbv1_layers[9].packed_floats, MBV1_B10_PACKED_FLOATS);
-    ck_assert_int_eq(mbv1_layers[9].scratch_floats, MBV1_B10_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv1_layers[9].out_c, MBV1_B10_OUT_C);
-    ck_assert_int_eq(mbv1_layers[10].packed_floats, MBV1_B11_PACKED_FLOATS);
-    ck_assert_int_eq(mbv1_layers[10].scratch_floats, MBV1_B11_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv1_layers[10].out_c, MBV1_B11_OUT_C);
-    ck_assert_int_eq(mbv1_layers[11].packed_floats, MBV1_B12_PACKED_FLOATS);
-    ck_assert_int_eq(mbv1_layers[11].scratch_floats, MBV1_B12_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv1_layers[11].out_c, MBV1_B12_OUT_C);
-    ck_assert_int_eq(mbv1_layers[12].packed_floats, MBV1_B13_PACKED_FLOATS);
-    ck_assert_int_eq(mbv1_layers[12].scratch_floats, MBV1_B13_SCRATCH_FLOATS);
-    ck_assert_int_eq(mbv1_layers[12].out_c, MBV1_B13_OUT_C);
+    ck_assert_int_eq(mbv1_layers[0].packed_floats, MBV1_STEM_PACKED_FLOATS);
+    ck_assert_int_eq(mbv1_layers[0].scratch_floats, MBV1_STEM_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv1_layers[0].out_c, MBV1_STEM_OUT_C);
+    ck_assert_int_eq(mbv1_layers[1].packed_floats, MBV1_B1_PACKED_FLOATS);
+    ck_assert_int_eq(mbv1_layers[1].scratch_floats, MBV1_B1_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv1_layers[1].out_c, MBV1_B1_OUT_C);
+    ck_assert_int_eq(mbv1_layers[2].packed_floats, MBV1_B2_PACKED_FLOATS);
+    ck_assert_int_eq(mbv1_layers[2].scratch_floats, MBV1_B2_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv1_layers[2].out_c, MBV1_B2_OUT_C);
+    ck_assert_int_eq(mbv1_layers[3].packed_floats, MBV1_B3_PACKED_FLOATS);
+    ck_assert_int_eq(mbv1_layers[3].scratch_floats, MBV1_B3_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv1_layers[3].out_c, MBV1_B3_OUT_C);
+    ck_assert_int_eq(mbv1_layers[4].packed_floats, MBV1_B4_PACKED_FLOATS);
+    ck_assert_int_eq(mbv1_layers[4].scratch_floats, MBV1_B4_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv1_layers[4].out_c, MBV1_B4_OUT_C);
+    ck_assert_int_eq(mbv1_layers[5].packed_floats, MBV1_B5_PACKED_FLOATS);
+    ck_assert_int_eq(mbv1_layers[5].scratch_floats, MBV1_B5_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv1_layers[5].out_c, MBV1_B5_OUT_C);
+    ck_assert_int_eq(mbv1_layers[6].packed_floats, MBV1_B6_PACKED_FLOATS);
+    ck_assert_int_eq(mbv1_layers[6].scratch_floats, MBV1_B6_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv1_layers[6].out_c, MBV1_B6_OUT_C);
+    ck_assert_int_eq(mbv1_layers[7].packed_floats, MBV1_B7_PACKED_FLOATS);
+    ck_assert_int_eq(mbv1_layers[7].scratch_floats, MBV1_B7_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv1_layers[7].out_c, MBV1_B7_OUT_C);
+    ck_assert_int_eq(mbv1_layers[8].packed_floats, MBV1_B8_PACKED_FLOATS);
+    ck_assert_int_eq(mbv1_layers[8].scratch_floats, MBV1_B8_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv1_layers[8].out_c, MBV1_B8_OUT_C);
+    ck_assert_int_eq(mbv1_layers[9].packed_floats, MBV1_B9_PACKED_FLOATS);
+    ck_assert_int_eq(mbv1_layers[9].scratch_floats, MBV1_B9_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv1_layers[9].out_c, MBV1_B9_OUT_C);
+    ck_assert_int_eq(mbv1_layers[10].packed_floats, MBV1_B10_PACKED_FLOATS);
+    ck_assert_int_eq(mbv1_layers[10].scratch_floats, MBV1_B10_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv1_layers[10].out_c, MBV1_B10_OUT_C);
+    ck_assert_int_eq(mbv1_layers[11].packed_floats, MBV1_B11_PACKED_FLOATS);
+    ck_assert_int_eq(mbv1_layers[11].scratch_floats, MBV1_B11_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv1_layers[11].out_c, MBV1_B11_OUT_C);
+    ck_assert_int_eq(mbv1_layers[12].packed_floats, MBV1_B12_PACKED_FLOATS);
+    ck_assert_int_eq(mbv1_layers[12].scratch_floats, MBV1_B12_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv1_layers[12].out_c, MBV1_B12_OUT_C);
+    ck_assert_int_eq(mbv1_layers[13].packed_floats, MBV1_B13_PACKED_FLOATS);
+    ck_assert_int_eq(mbv1_layers[13].scratch_floats, MBV1_B13_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv1_layers[13].out_c, MBV1_B13_OUT_C);
+    ck_assert_int_eq(mbv1_layers[14].packed_floats, MBV1_POOL_PACKED_FLOATS);
+    ck_assert_int_eq(mbv1_layers[14].scratch_floats, MBV1_POOL_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv1_layers[14].out_c, MBV1_POOL_OUT_C);
+    ck_assert_int_eq(mbv1_layers[15].packed_floats, MBV1_FC_PACKED_FLOATS);
+    ck_assert_int_eq(mbv1_layers[15].scratch_floats, MBV1_FC_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv1_layers[15].out_c, MBV1_FC_OUT_C);
+    ck_assert_int_eq(mbv1_layers[16].packed_floats, MBV1_PROB_PACKED_FLOATS);
+    ck_assert_int_eq(mbv1_layers[16].scratch_floats, MBV1_PROB_SCRATCH_FLOATS);
+    ck_assert_int_eq(mbv1_layers[16].out_c, MBV1_PROB_OUT_C);
 }
 END_TEST
 

@@ -313,13 +313,14 @@ START_TEST(test_layer)
 }
 END_TEST
 
-/* fact_forward: the weights packed by fact_pack, every tensor in
- * the arena (garbage before, canaries after); against the same layers run
- * one by one in buffers of their own (bit for bit: the same functions on
- * the same data), and against the generic kernels chained, within
- * 2 gamma_K M (K: the layers' accumulation lengths summed; M: the chained
- * magnitude run). */
-START_TEST(test_forward)
+/* fact_forward: every tensor in the arena (garbage before, canaries
+ * after); against the same layers run one by one in buffers of their own
+ * (bit for bit: the same functions on the same data), and against the
+ * generic kernels chained, within 2 gamma_K M (K: the layers' accumulation
+ * lengths summed; M: the chained magnitude run).  baked: NULL, with random
+ * weights packed by fact_pack; or the baked weights, which must
+ * equal fact_pack of the file's weights bit for bit. */
+static void forward_check(const float *baked)
 {
     enum { N = FACT_LAYER_COUNT };
     const size_t nin = (size_t)FACT_IN_H * FACT_IN_W * FACT_IN_C;
@@ -344,15 +345,21 @@ START_TEST(test_forward)
     fill_garbage(packed, FACT_PACKED_FLOATS);
     fact_pack(ws, packed);
     check_canary("fact_pack", "the packed weights", packed, FACT_PACKED_FLOATS);
+    if (baked) {
+        for (size_t i = 0; i < FACT_PACKED_FLOATS; ++i)
+            ck_assert_msg(memcmp(&packed[i], &baked[i], sizeof *baked) == 0, "baked weights: float %zu is %.9g, "
+                          "fact_pack of the same weights gives %.9g", i, (double)baked[i], (double)packed[i]);
+    }
+    const float *use = baked ? baked : packed;
     fill_garbage(arena, FACT_ARENA_FLOATS);
     fill_garbage(out, nout);
-    fact_forward(in, out, packed, arena);
+    fact_forward(in, out, use, arena);
     check_canary("fact_forward", "the arena", arena, FACT_ARENA_FLOATS);
     check_canary("fact_forward", "the output", out, nout);
     ck_assert_msg(memcmp(in, in_copy, nin * sizeof *in) == 0, "fact_forward modified its input");
     fill_garbage(arena, FACT_ARENA_FLOATS);
     fill_garbage(out2, nout);
-    fact_forward(in, out2, packed, arena);
+    fact_forward(in, out2, use, arena);
     ck_assert_msg(memcmp(out, out2, nout * sizeof *out) == 0, "fact_forward: two runs differ");
 
     /* the layers one by one, each in buffers of its own; the generic chain
@@ -395,53 +402,70 @@ START_TEST(test_forward)
     }
     free(m[0]); free(in); free(in_copy); free(packed); free(arena); free(out); free(out2);
 }
+
+START_TEST(test_forward)
+{
+    forward_check(NULL);
+}
 END_TEST
 
 START_TEST(test_table)
 {
     /* the layer table agrees with the macros of the header */
-    ck_assert_int_eq(fact_layers[0].packed_floats, FACT_F1_PACKED_FLOATS);
-    ck_assert_int_eq(fact_layers[0].scratch_floats, FACT_F1_SCRATCH_FLOATS);
-    ck_assert_int_eq(fact_layers[0].out_c, FACT_F1_OUT_C);
-    ck_assert_int_eq(fact_layers[1].packed_floats, FACT_F2_PACKED_FLOATS);
-    ck_assert_int_eq(fact_layers[1].scratch_floats, FACT_F2_SCRATCH_FLOATS);
-    ck_assert_int_eq(fact_layers[1].out_c, FACT_F2_OUT_C);
-    ck_assert_int_eq(fact_layers[2].packed_floats, FACT_F3_PACKED_FLOATS);
-    ck_assert_int_eq(fact_layers[2].scratch_floats, FACT_F3_SCRATCH_FLOATS);
-    ck_assert_int_eq(fact_layers[2].out_c, FACT_F3_OUT_C);
-    ck_assert_int_eq(fact_layers[3].packed_floats, FACT_F4_PACKED_FLOATS);
-    ck_assert_int_eq(fact_layers[3].scratch_floats, FACT_F4_SCRATCH_FLOATS);
-    ck_assert_int_eq(fact_layers[3].out_c, FACT_F4_OUT_C);
-    ck_assert_int_eq(fact_layers[4].packed_floats, FACT_B1_PACKED_FLOATS);
-    ck_assert_int_eq(fact_layers[4].scratch_floats, FACT_B1_SCRATCH_FLOATS);
-    ck_assert_int_eq(fact_layers[4].out_c, FACT_B1_OUT_C);
-    ck_assert_int_eq(fact_layers[5].packed_floats, FACT_T2_PACKED_FLOATS);
-    ck_assert_int_eq(fact_layers[5].scratch_floats, FACT_T2_SCRATCH_FLOATS);
-    ck_assert_int_eq(fact_layers[5].out_c, FACT_T2_OUT_C);
-    ck_assert_int_eq(fact_layers[6].packed_floats, FACT_F5_PACKED_FLOATS);
-    ck_assert_int_eq(fact_layers[6].scratch_floats, FACT_F5_SCRATCH_FLOATS);
-    ck_assert_int_eq(fact_layers[6].out_c, FACT_F5_OUT_C);
-    ck_assert_int_eq(fact_layers[7].packed_floats, FACT_F6_PACKED_FLOATS);
-    ck_assert_int_eq(fact_layers[7].scratch_floats, FACT_F6_SCRATCH_FLOATS);
-    ck_assert_int_eq(fact_layers[7].out_c, FACT_F6_OUT_C);
-    ck_assert_int_eq(fact_layers[8].packed_floats, FACT_B2_PACKED_FLOATS);
-    ck_assert_int_eq(fact_layers[8].scratch_floats, FACT_B2_SCRATCH_FLOATS);
-    ck_assert_int_eq(fact_layers[8].out_c, FACT_B2_OUT_C);
-    ck_assert_int_eq(fact_layers[9].packed_floats, FACT_F7_PACKED_FLOATS);
-    ck_assert_int_eq(fact_layers[9].scratch_floats, FACT_F7_SCRATCH_FLOATS);
-    ck_assert_int_eq(fact_layers[9].out_c, FACT_F7_OUT_C);
-    ck_assert_int_eq(fact_layers[10].packed_floats, FACT_T3_PACKED_FLOATS);
-    ck_assert_int_eq(fact_layers[10].scratch_floats, FACT_T3_SCRATCH_FLOATS);
-    ck_assert_int_eq(fact_layers[10].out_c, FACT_T3_OUT_C);
-    ck_assert_int_eq(fact_layers[11].packed_floats, FACT_F8_PACKED_FLOATS);
-    ck_assert_int_eq(fact_layers[11].scratch_floats, FACT_F8_SCRATCH_FLOATS);
-    ck_assert_int_eq(fact_layers[11].out_c, FACT_F8_OUT_C);
-    ck_assert_int_eq(fact_layers[12].packed_floats, FACT_B3_PACKED_FLOATS);
-    ck_assert_int_eq(fact_layers[12].scratch_floats, FACT_B3_SCRATCH_FLOATS);
-    ck_assert_int_eq(fact_layers[12].out_c, FACT_B3_OUT_C);
-    ck_assert_int_eq(fact_layers[13].packed_floats, FACT_F9_PACKED_FLOATS);
-    ck_assert_int_eq(fact_layers[13].scratch_floats, FACT_F9_SCRATCH_FLOATS);
-    ck_assert_int_eq(fact_layers[13].out_c, FACT_F9_OUT_C);
+    ck_assert_int_eq(fact_layers[0].packed_floats, FACT_STEM_PACKED_FLOATS);
+    ck_assert_int_eq(fact_layers[0].scratch_floats, FACT_STEM_SCRATCH_FLOATS);
+    ck_assert_int_eq(fact_layers[0].out_c, FACT_STEM_OUT_C);
+    ck_assert_int_eq(fact_layers[1].packed_floats, FACT_F1_PACKED_FLOATS);
+    ck_assert_int_eq(fact_layers[1].scratch_floats, FACT_F1_SCRATCH_FLOATS);
+    ck_assert_int_eq(fact_layers[1].out_c, FACT_F1_OUT_C);
+    ck_assert_int_eq(fact_layers[2].packed_floats, FACT_F2_PACKED_FLOATS);
+    ck_assert_int_eq(fact_layers[2].scratch_floats, FACT_F2_SCRATCH_FLOATS);
+    ck_assert_int_eq(fact_layers[2].out_c, FACT_F2_OUT_C);
+    ck_assert_int_eq(fact_layers[3].packed_floats, FACT_F3_PACKED_FLOATS);
+    ck_assert_int_eq(fact_layers[3].scratch_floats, FACT_F3_SCRATCH_FLOATS);
+    ck_assert_int_eq(fact_layers[3].out_c, FACT_F3_OUT_C);
+    ck_assert_int_eq(fact_layers[4].packed_floats, FACT_F4_PACKED_FLOATS);
+    ck_assert_int_eq(fact_layers[4].scratch_floats, FACT_F4_SCRATCH_FLOATS);
+    ck_assert_int_eq(fact_layers[4].out_c, FACT_F4_OUT_C);
+    ck_assert_int_eq(fact_layers[5].packed_floats, FACT_B1_PACKED_FLOATS);
+    ck_assert_int_eq(fact_layers[5].scratch_floats, FACT_B1_SCRATCH_FLOATS);
+    ck_assert_int_eq(fact_layers[5].out_c, FACT_B1_OUT_C);
+    ck_assert_int_eq(fact_layers[6].packed_floats, FACT_T2_PACKED_FLOATS);
+    ck_assert_int_eq(fact_layers[6].scratch_floats, FACT_T2_SCRATCH_FLOATS);
+    ck_assert_int_eq(fact_layers[6].out_c, FACT_T2_OUT_C);
+    ck_assert_int_eq(fact_layers[7].packed_floats, FACT_F5_PACKED_FLOATS);
+    ck_assert_int_eq(fact_layers[7].scratch_floats, FACT_F5_SCRATCH_FLOATS);
+    ck_assert_int_eq(fact_layers[7].out_c, FACT_F5_OUT_C);
+    ck_assert_int_eq(fact_layers[8].packed_floats, FACT_F6_PACKED_FLOATS);
+    ck_assert_int_eq(fact_layers[8].scratch_floats, FACT_F6_SCRATCH_FLOATS);
+    ck_assert_int_eq(fact_layers[8].out_c, FACT_F6_OUT_C);
+    ck_assert_int_eq(fact_layers[9].packed_floats, FACT_B2_PACKED_FLOATS);
+    ck_assert_int_eq(fact_layers[9].scratch_floats, FACT_B2_SCRATCH_FLOATS);
+    ck_assert_int_eq(fact_layers[9].out_c, FACT_B2_OUT_C);
+    ck_assert_int_eq(fact_layers[10].packed_floats, FACT_F7_PACKED_FLOATS);
+    ck_assert_int_eq(fact_layers[10].scratch_floats, FACT_F7_SCRATCH_FLOATS);
+    ck_assert_int_eq(fact_layers[10].out_c, FACT_F7_OUT_C);
+    ck_assert_int_eq(fact_layers[11].packed_floats, FACT_T3_PACKED_FLOATS);
+    ck_assert_int_eq(fact_layers[11].scratch_floats, FACT_T3_SCRATCH_FLOATS);
+    ck_assert_int_eq(fact_layers[11].out_c, FACT_T3_OUT_C);
+    ck_assert_int_eq(fact_layers[12].packed_floats, FACT_F8_PACKED_FLOATS);
+    ck_assert_int_eq(fact_layers[12].scratch_floats, FACT_F8_SCRATCH_FLOATS);
+    ck_assert_int_eq(fact_layers[12].out_c, FACT_F8_OUT_C);
+    ck_assert_int_eq(fact_layers[13].packed_floats, FACT_B3_PACKED_FLOATS);
+    ck_assert_int_eq(fact_layers[13].scratch_floats, FACT_B3_SCRATCH_FLOATS);
+    ck_assert_int_eq(fact_layers[13].out_c, FACT_B3_OUT_C);
+    ck_assert_int_eq(fact_layers[14].packed_floats, FACT_F9_PACKED_FLOATS);
+    ck_assert_int_eq(fact_layers[14].scratch_floats, FACT_F9_SCRATCH_FLOATS);
+    ck_assert_int_eq(fact_layers[14].out_c, FACT_F9_OUT_C);
+    ck_assert_int_eq(fact_layers[15].packed_floats, FACT_POOL_PACKED_FLOATS);
+    ck_assert_int_eq(fact_layers[15].scratch_floats, FACT_POOL_SCRATCH_FLOATS);
+    ck_assert_int_eq(fact_layers[15].out_c, FACT_POOL_OUT_C);
+    ck_assert_int_eq(fact_layers[16].packed_floats, FACT_FC_PACKED_FLOATS);
+    ck_assert_int_eq(fact_layers[16].scratch_floats, FACT_FC_SCRATCH_FLOATS);
+    ck_assert_int_eq(fact_layers[16].out_c, FACT_FC_OUT_C);
+    ck_assert_int_eq(fact_layers[17].packed_floats, FACT_PROB_PACKED_FLOATS);
+    ck_assert_int_eq(fact_layers[17].scratch_floats, FACT_PROB_SCRATCH_FLOATS);
+    ck_assert_int_eq(fact_layers[17].out_c, FACT_PROB_OUT_C);
 }
 END_TEST
 

@@ -313,13 +313,14 @@ START_TEST(test_layer)
 }
 END_TEST
 
-/* skips_forward: the weights packed by skips_pack, every tensor in
- * the arena (garbage before, canaries after); against the same layers run
- * one by one in buffers of their own (bit for bit: the same functions on
- * the same data), and against the generic kernels chained, within
- * 2 gamma_K M (K: the layers' accumulation lengths summed; M: the chained
- * magnitude run). */
-START_TEST(test_forward)
+/* skips_forward: every tensor in the arena (garbage before, canaries
+ * after); against the same layers run one by one in buffers of their own
+ * (bit for bit: the same functions on the same data), and against the
+ * generic kernels chained, within 2 gamma_K M (K: the layers' accumulation
+ * lengths summed; M: the chained magnitude run).  baked: NULL, with random
+ * weights packed by skips_pack; or the baked weights, which must
+ * equal skips_pack of the file's weights bit for bit. */
+static void forward_check(const float *baked)
 {
     enum { N = SKIPS_LAYER_COUNT };
     const size_t nin = (size_t)SKIPS_IN_H * SKIPS_IN_W * SKIPS_IN_C;
@@ -344,15 +345,21 @@ START_TEST(test_forward)
     fill_garbage(packed, SKIPS_PACKED_FLOATS);
     skips_pack(ws, packed);
     check_canary("skips_pack", "the packed weights", packed, SKIPS_PACKED_FLOATS);
+    if (baked) {
+        for (size_t i = 0; i < SKIPS_PACKED_FLOATS; ++i)
+            ck_assert_msg(memcmp(&packed[i], &baked[i], sizeof *baked) == 0, "baked weights: float %zu is %.9g, "
+                          "skips_pack of the same weights gives %.9g", i, (double)baked[i], (double)packed[i]);
+    }
+    const float *use = baked ? baked : packed;
     fill_garbage(arena, SKIPS_ARENA_FLOATS);
     fill_garbage(out, nout);
-    skips_forward(in, out, packed, arena);
+    skips_forward(in, out, use, arena);
     check_canary("skips_forward", "the arena", arena, SKIPS_ARENA_FLOATS);
     check_canary("skips_forward", "the output", out, nout);
     ck_assert_msg(memcmp(in, in_copy, nin * sizeof *in) == 0, "skips_forward modified its input");
     fill_garbage(arena, SKIPS_ARENA_FLOATS);
     fill_garbage(out2, nout);
-    skips_forward(in, out2, packed, arena);
+    skips_forward(in, out2, use, arena);
     ck_assert_msg(memcmp(out, out2, nout * sizeof *out) == 0, "skips_forward: two runs differ");
 
     /* the layers one by one, each in buffers of its own; the generic chain
@@ -394,6 +401,11 @@ START_TEST(test_forward)
         free(t[i + 1]); free(g[i + 1]); free(m[i + 1]);
     }
     free(m[0]); free(in); free(in_copy); free(packed); free(arena); free(out); free(out2);
+}
+
+START_TEST(test_forward)
+{
+    forward_check(NULL);
 }
 END_TEST
 

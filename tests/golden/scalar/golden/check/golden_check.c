@@ -313,13 +313,14 @@ START_TEST(test_layer)
 }
 END_TEST
 
-/* golden_forward: the weights packed by golden_pack, every tensor in
- * the arena (garbage before, canaries after); against the same layers run
- * one by one in buffers of their own (bit for bit: the same functions on
- * the same data), and against the generic kernels chained, within
- * 2 gamma_K M (K: the layers' accumulation lengths summed; M: the chained
- * magnitude run). */
-START_TEST(test_forward)
+/* golden_forward: every tensor in the arena (garbage before, canaries
+ * after); against the same layers run one by one in buffers of their own
+ * (bit for bit: the same functions on the same data), and against the
+ * generic kernels chained, within 2 gamma_K M (K: the layers' accumulation
+ * lengths summed; M: the chained magnitude run).  baked: NULL, with random
+ * weights packed by golden_pack; or the baked weights, which must
+ * equal golden_pack of the file's weights bit for bit. */
+static void forward_check(const float *baked)
 {
     enum { N = GOLDEN_LAYER_COUNT };
     const size_t nin = (size_t)GOLDEN_IN_H * GOLDEN_IN_W * GOLDEN_IN_C;
@@ -344,15 +345,21 @@ START_TEST(test_forward)
     fill_garbage(packed, GOLDEN_PACKED_FLOATS);
     golden_pack(ws, packed);
     check_canary("golden_pack", "the packed weights", packed, GOLDEN_PACKED_FLOATS);
+    if (baked) {
+        for (size_t i = 0; i < GOLDEN_PACKED_FLOATS; ++i)
+            ck_assert_msg(memcmp(&packed[i], &baked[i], sizeof *baked) == 0, "baked weights: float %zu is %.9g, "
+                          "golden_pack of the same weights gives %.9g", i, (double)baked[i], (double)packed[i]);
+    }
+    const float *use = baked ? baked : packed;
     fill_garbage(arena, GOLDEN_ARENA_FLOATS);
     fill_garbage(out, nout);
-    golden_forward(in, out, packed, arena);
+    golden_forward(in, out, use, arena);
     check_canary("golden_forward", "the arena", arena, GOLDEN_ARENA_FLOATS);
     check_canary("golden_forward", "the output", out, nout);
     ck_assert_msg(memcmp(in, in_copy, nin * sizeof *in) == 0, "golden_forward modified its input");
     fill_garbage(arena, GOLDEN_ARENA_FLOATS);
     fill_garbage(out2, nout);
-    golden_forward(in, out2, packed, arena);
+    golden_forward(in, out2, use, arena);
     ck_assert_msg(memcmp(out, out2, nout * sizeof *out) == 0, "golden_forward: two runs differ");
 
     /* the layers one by one, each in buffers of its own; the generic chain
@@ -394,6 +401,11 @@ START_TEST(test_forward)
         free(t[i + 1]); free(g[i + 1]); free(m[i + 1]);
     }
     free(m[0]); free(in); free(in_copy); free(packed); free(arena); free(out); free(out2);
+}
+
+START_TEST(test_forward)
+{
+    forward_check(NULL);
 }
 END_TEST
 
