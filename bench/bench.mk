@@ -1,15 +1,23 @@
-# bench/bench.mk - `make bench` and `make bench-deps`; included by the
-# top-level Makefile (`include bench/bench.mk`).  Never part of
-# `make test`.
+# bench/bench.mk - `make bench`, `make bench-net` and `make bench-deps`;
+# included by the top-level Makefile (`include bench/bench.mk`).  Never
+# part of `make test`.
 #
 #   make bench [SHAPES="a.lua b.lua"] [TARGET=native] [BUILD=build]
 #       per-layer timing table of the generated kernels next to the generic
 #       kernels, XNNPACK and oneDNN (single thread), for each SHAPES file:
 #       $(BUILD)/bench/<net>.txt (the table), <net>.csv and <net>.png
-#       (roofline).  Environment passed through to bench/run.sh:
+#       (roofline); then, for each SHAPES file that is one chain and each
+#       of BENCH_NETS, the whole-net row: N_forward against XNNPACK's and
+#       oneDNN's execution of the same network, <net>_wholenet.txt and
+#       <net>_wholenet.csv.  Environment passed through to bench/run.sh:
 #       ONEDNN_MAX_CPU_ISA (e.g. AVX2), BENCH_SECONDS (per-layer budget,
-#       0.4), BENCH_CPU (CPU to pin to, "none" to not pin), BENCH_XNNPACK=0,
-#       BENCH_ONEDNN=0, EXTRA_CFLAGS.
+#       0.4), BENCH_NET_SECONDS (whole-net budget, 3), BENCH_CPU (CPU to pin
+#       to, "none" to not pin), BENCH_XNNPACK=0, BENCH_ONEDNN=0,
+#       EXTRA_CFLAGS.
+#   make bench-net [SHAPES=...] [TARGET=native]
+#       the whole-net rows alone (SHAPES, then BENCH_NETS).
+#   BENCH_NETS: whole-net rows added to both; by default MobileNet v2 and v3
+#       small when SHAPES is not given, none when it is.
 #   make bench-tile
 #       the AVX-512 projection tile's inner loop against a register-only FMA
 #       loop of the same shape (bench/tilepeak.c; AVX-512 only;
@@ -23,13 +31,25 @@ TARGET ?= native
 BUILD  ?= build
 LUA    ?= lua5.4
 BENCH_DEPS := libxnnpack-dev libpthreadpool-dev libdnnl-dev gnuplot-nox
+BENCH_NETS ?= $(if $(filter file undefined,$(origin SHAPES)),examples/mobilenet_v2.lua \
+                examples/mobilenet_v3_small.lua)
+# BENCH_NETS without the SHAPES files (those get their whole-net row anyway)
+bench_more = $(filter-out $(SHAPES),$(BENCH_NETS))
 
-.PHONY: bench bench-deps bench-tile
+.PHONY: bench bench-net bench-deps bench-tile
 
 # deps: a fresh machine gets Lua (the generator) before the first run
 bench: deps
 	@rc=0; for s in $(SHAPES); do \
-	  LUA="$(LUA)" CC="$(CC)" bench/run.sh "$$s" "$(TARGET)" "$(BUILD)/bench" || rc=1; \
+	  LUA="$(LUA)" CC="$(CC)" bench/run.sh "$$s" "$(TARGET)" "$(BUILD)/bench" all || rc=1; \
+	done; \
+	for s in $(bench_more); do \
+	  LUA="$(LUA)" CC="$(CC)" bench/run.sh "$$s" "$(TARGET)" "$(BUILD)/bench" net || rc=1; \
+	done; exit $$rc
+
+bench-net: deps
+	@rc=0; for s in $(SHAPES) $(bench_more); do \
+	  LUA="$(LUA)" CC="$(CC)" bench/run.sh "$$s" "$(TARGET)" "$(BUILD)/bench" net || rc=1; \
 	done; exit $$rc
 
 bench-tile:

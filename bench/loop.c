@@ -82,7 +82,9 @@ int main(int argc, char **argv)
         /* weights: one buffer large enough for every tensor of the layer */
         const size_t wn = (size_t)L->params + 64;
         float *w = buffer(wn);
-        const sg_weights W = { w, w, w, w, w, w };
+        const sg_weights W = { .dw_w = w, .dw_b = w, .pw_w = w, .pw_b = w, .up_w = w, .up_b = w,
+                               .conv_w = w, .conv_b = w, .fc_w = w, .fc_b = w, .se_w1 = w,
+                               .se_b1 = w, .se_w2 = w, .se_b2 = w };
         L->pack(&W, packed);
         double t[COLD_SAMPLES];
         const int ns = cold ? COLD_SAMPLES : SAMPLES;

@@ -1,34 +1,50 @@
 #!/usr/bin/env bash
-# run.sh NET.lua TARGET BUILDDIR: benchmark every layer of NET.lua, single
-# threaded: the generated kernels for TARGET, the generic kernels and, when
-# installed, XNNPACK and oneDNN on the same layers (bench/bench.c).
+# run.sh NET.lua TARGET BUILDDIR [MODE]: benchmark NET.lua single threaded
+# against the generic kernels and, when installed, XNNPACK and oneDNN.
+#   MODE layers  every layer apart (bench/bench.c);
+#   MODE net     the whole net: N_forward against the libraries' execution of
+#                the same network (bench/wholenet.c); NET.lua must be one chain;
+#   MODE all     (default) layers, then net when NET.lua is one chain.
 #
 #   1. generate NET.lua for TARGET into BUILDDIR/out (emptied first),
-#   2. build BUILDDIR/bench-NET from bench.c + the generated net + the generic
-#      kernels: -O3 plus the flags of the generated file's ` * cflags:` line
-#      (TARGET=scalar: -O2 and no -march, as the scalar series are measured),
-#      with XNNPACK and oneDNN when their headers and libraries link,
-#   3. run it with OMP_NUM_THREADS=1 (pinned to one CPU when taskset exists)
-#      and write BUILDDIR/NET.csv, BUILDDIR/NET.txt (the table) and, with
-#      gnuplot, BUILDDIR/NET.png (the roofline).
+#   2. build BUILDDIR/bench-NET (layers) and BUILDDIR/wholenet-NET (net) from
+#      bench.c or wholenet.c + common.c + libnet.c + the generated net + the
+#      generic kernels: -O3 plus the flags of the generated file's
+#      ` * cflags:` line (TARGET=scalar: -O2 and no -march, as the scalar
+#      series are measured), with XNNPACK and oneDNN when their headers and
+#      libraries link,
+#   3. run them with OMP_NUM_THREADS=1 (pinned to one CPU when taskset
+#      exists) and write BUILDDIR/NET.csv, BUILDDIR/NET.txt (the per-layer
+#      table) and, with gnuplot, BUILDDIR/NET.png (the roofline);
+#      BUILDDIR/NET_wholenet.txt and BUILDDIR/NET_wholenet.csv (the whole net).
 #
 # Environment: LUA (lua5.4), CC (cc), GEN (gen/main.lua), BENCH_SECONDS
-# (timing budget per layer, 0.4), BENCH_CPU (CPU to pin to; default the last
-# one this process may use; "none" to not pin), BENCH_XNNPACK=0 /
-# BENCH_ONEDNN=0 (leave a library out), ONEDNN_MAX_CPU_ISA (passed through to
-# oneDNN, e.g. AVX2), EXTRA_CFLAGS (appended to the compile flags).
-# Exit status: 0 ok, 1 a step failed, 2 usage, 3 some output did not match
-# the generic kernels (the table marks it).
+# (timing budget per layer, 0.4), BENCH_NET_SECONDS (timing budget of the
+# whole net, 3), BENCH_CPU (CPU to pin to; default the last one this process
+# may use; "none" to not pin), BENCH_XNNPACK=0 / BENCH_ONEDNN=0 (leave a
+# library out), ONEDNN_MAX_CPU_ISA (passed through to oneDNN, e.g. AVX2),
+# EXTRA_CFLAGS (appended to the compile flags).
+# Exit status: 0 ok, 1 a step failed, 2 usage (or MODE net on a net that is
+# not one chain), 3 some output did not match the generic kernels (the
+# table marks it; the whole-net row is then not timed).
 set -euo pipefail
 
-if [ $# -ne 3 ]; then
-    echo "usage: $0 NET.lua TARGET BUILDDIR" >&2
+if [ $# -ne 3 ] && [ $# -ne 4 ]; then
+    echo "usage: $0 NET.lua TARGET BUILDDIR [layers|net|all]" >&2
     echo "  TARGET: scalar | avx2 | avx512 | neon | native" >&2
     exit 2
 fi
 net=$1
 target=$2
 dir=$3
+mode=${4:-all}
+case $mode in
+    layers | net | all) ;;
+    *)
+        echo "run.sh: unknown MODE '$mode' (layers, net, all)" >&2
+        exit 2
+        ;;
+esac
 
 root=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
 # shellcheck source=tests/scripts/common.sh
@@ -37,6 +53,7 @@ LUA=${LUA:-lua5.4}
 CC=${CC:-cc}
 GEN=${GEN:-$root/gen/main.lua}
 BENCH_SECONDS=${BENCH_SECONDS:-0.4}
+BENCH_NET_SECONDS=${BENCH_NET_SECONDS:-3}
 
 case $target in
     scalar | avx2 | avx512 | neon | native) ;;
@@ -84,6 +101,9 @@ csv=$dir/$key.csv
 png=$dir/$key.png
 txt=$dir/$key.txt
 bin=$dir/bench-$key
+wcsv=$dir/${key}_wholenet.csv
+wtxt=$dir/${key}_wholenet.txt
+wbin=$dir/wholenet-$key
 
 # ---- 1. generate -------------------------------------------------------------
 rm -rf -- "$out"
@@ -109,6 +129,25 @@ head_block=$(sed -n '1,/\*\//p' "$csrc")
 gen_target=$(printf '%s\n' "$head_block" | sed -n '1s/.*(target \([^)]*\)).*/\1/p')
 gen_cflags=$(sg_gen_cflags "$csrc")
 [ -n "$gen_target" ] || gen_target=$target
+# one chain: the header declares N_forward (README "The whole net")
+chain=0
+grep -q "^void ${name}_forward(" "$out/$name.h" && chain=1
+do_layers=0
+do_net=0
+case $mode in
+    layers) do_layers=1 ;;
+    net) do_net=1 ;;
+    all)
+        do_layers=1
+        do_net=$chain
+        ;;
+esac
+if [ "$mode" = net ] && [ "$chain" = 0 ]; then
+    echo "run.sh: $net is not one chain (its header has no ${name}_forward): no whole-net row" >&2
+    exit 2
+fi
+[ "$mode" != all ] || [ "$chain" = 1 ] ||
+    echo "   $net is not one chain (no ${name}_forward): per-layer table only"
 
 # ---- 2. build -------------------------------------------------------------------
 if [ "$target" = scalar ]; then
@@ -175,39 +214,73 @@ fi
 for n in "${libnote[@]}"; do echo "   $n"; done
 
 flags_str="${warn[*]} ${cflags[*]}"
-cmd=("$CC" "${warn[@]}" "${cflags[@]}" -I "$out"
-    "-DSG_NET_HEADER=\"$name.h\"" "-DSG_NET_LAYERS=${name}_layers"
-    "-DSG_NET_COUNT=${upper}_LAYER_COUNT" "-DSG_BENCH_TARGET=\"$gen_target\""
-    "-DSG_BENCH_CFLAGS=\"$flags_str\"" "${defs[@]}"
-    -o "$bin" "$root/bench/bench.c" "$csrc" "$root/runtime/sg_generic.c"
-    "${libs[@]}" -lm)
-echo "== build: ${cmd[*]}"
-"${cmd[@]}"
+common=("$CC" "${warn[@]}" "${cflags[@]}" -I "$out" -I "$root/bench"
+    "-DSG_NET_HEADER=\"$name.h\"" "-DSG_BENCH_TARGET=\"$gen_target\""
+    "-DSG_BENCH_CFLAGS=\"$flags_str\"" "${defs[@]}")
+# the sources both programs share, compiled once
+objs=()
+for src in "$root/bench/common.c" "$root/bench/libnet.c" "$csrc" "$root/runtime/sg_generic.c"; do
+    obj=$dir/obj-$key-$(basename -- "$src" .c).o
+    cmd=("${common[@]}" -c -o "$obj" "$src")
+    echo "== build: ${cmd[*]}"
+    "${cmd[@]}"
+    objs+=("$obj")
+done
+if [ "$do_layers" = 1 ]; then
+    cmd=("${common[@]}" "-DSG_NET_LAYERS=${name}_layers" "-DSG_NET_COUNT=${upper}_LAYER_COUNT"
+        -o "$bin" "$root/bench/bench.c" "${objs[@]}" "${libs[@]}" -lm)
+    echo "== build: ${cmd[*]}"
+    "${cmd[@]}"
+fi
+if [ "$do_net" = 1 ]; then
+    cmd=("${common[@]}" "-DSG_NET=$name" "-DSG_NET_UP=$upper" "-DSG_BENCH_SHAPES=\"$net\""
+        -o "$wbin" "$root/bench/wholenet.c" "${objs[@]}" "${libs[@]}" -lm)
+    echo "== build: ${cmd[*]}"
+    "${cmd[@]}"
+fi
+
+# plot: the roofline of the per-layer CSV (gnuplot), and what was written
+plot() {
+    if command -v gnuplot >/dev/null 2>&1; then
+        title="$key: sepgen $gen_target vs XNNPACK / oneDNN, single thread"
+        if gnuplot -e "csv='$csv'; png='$png'; plottitle='$title'" \
+            "$root/bench/roofline.gp" 2>"$dir/gnuplot.log"; then
+            echo "wrote $csv, $txt and $png"
+        else
+            cat "$dir/gnuplot.log" >&2
+            echo "run.sh: gnuplot failed; wrote $csv and $txt" >&2
+        fi
+    else
+        echo "gnuplot not found: no roofline plot (make bench-deps installs gnuplot-nox)"
+        echo "wrote $csv and $txt"
+    fi
+}
 
 # ---- 3. run -----------------------------------------------------------------------
 pin=()
 cpu=$(sg_bench_cpu)
 [ -z "$cpu" ] || pin=(taskset -c "$cpu")
-echo "== run: OMP_NUM_THREADS=1 ${ONEDNN_MAX_CPU_ISA:+ONEDNN_MAX_CPU_ISA=$ONEDNN_MAX_CPU_ISA }${pin[*]} $bin $csv $BENCH_SECONDS"
+envs="OMP_NUM_THREADS=1 ${ONEDNN_MAX_CPU_ISA:+ONEDNN_MAX_CPU_ISA=$ONEDNN_MAX_CPU_ISA }"
 rc=0
-OMP_NUM_THREADS=1 "${pin[@]}" "$bin" "$csv" "$BENCH_SECONDS" | tee "$txt" || rc=${PIPESTATUS[0]}
-if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then
-    echo "run.sh: the benchmark failed (exit $rc)" >&2
-    exit 1
-fi
-
-# ---- 4. roofline -------------------------------------------------------------------
-if command -v gnuplot >/dev/null 2>&1; then
-    title="$key: sepgen $gen_target vs XNNPACK / oneDNN, single thread"
-    if gnuplot -e "csv='$csv'; png='$png'; plottitle='$title'" \
-        "$root/bench/roofline.gp" 2>"$dir/gnuplot.log"; then
-        echo "wrote $csv, $txt and $png"
-    else
-        cat "$dir/gnuplot.log" >&2
-        echo "run.sh: gnuplot failed; wrote $csv and $txt" >&2
+if [ "$do_layers" = 1 ]; then
+    echo "== run: $envs${pin[*]} $bin $csv $BENCH_SECONDS"
+    OMP_NUM_THREADS=1 "${pin[@]}" "$bin" "$csv" "$BENCH_SECONDS" | tee "$txt" || rc=${PIPESTATUS[0]}
+    if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then
+        echo "run.sh: the benchmark failed (exit $rc)" >&2
+        exit 1
     fi
-else
-    echo "gnuplot not found: no roofline plot (make bench-deps installs gnuplot-nox)"
-    echo "wrote $csv and $txt"
+    plot
+fi
+if [ "$do_net" = 1 ]; then
+    wrc=0
+    echo "== run: $envs${pin[*]} $wbin $wcsv $BENCH_NET_SECONDS"
+    OMP_NUM_THREADS=1 "${pin[@]}" "$wbin" "$wcsv" "$BENCH_NET_SECONDS" | tee "$wtxt" ||
+        wrc=${PIPESTATUS[0]}
+    if [ "$wrc" -ne 0 ] && [ "$wrc" -ne 3 ]; then
+        echo "run.sh: the whole-net benchmark failed (exit $wrc)" >&2
+        exit 1
+    fi
+    [ "$wrc" -eq 0 ] || rc=$wrc
+    echo "wrote $wcsv and $wtxt"
 fi
 exit "$rc"

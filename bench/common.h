@@ -1,0 +1,86 @@
+/* common.h - what the benchmarks share (bench/common.c): timing, buffers,
+ * deterministic random data, the machine's FMA peak and read bandwidth,
+ * the weight arrays of a layer and the error bound of the generated Check
+ * tests (templates/check.c.in), which every output is checked against.
+ */
+#ifndef SG_BENCH_COMMON_H
+#define SG_BENCH_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sg.h"
+
+#define PAD_FLOATS 16 /* readable floats after every buffer (>= XNN_EXTRA_BYTES) */
+
+void die(const char *msg);
+double now(void); /* CLOCK_MONOTONIC, seconds */
+
+/* n floats, 64-byte aligned, zeroed, PAD_FLOATS more readable after them. */
+float *falloc(size_t n);
+
+/* xorshift32 in [-1, 1), seeded per layer or net for reproducible data. */
+extern uint32_t rng_state;
+float rnd(void);
+float *random_buf(size_t n);
+float *abs_copy(const float *p, size_t n);
+
+double median(double *v, int n); /* sorts v */
+
+/* Bytes the C library's allocator hands out now (mallinfo2: in use from the
+ * heap plus mmapped blocks); deltas measure what a library allocates. */
+long long heap_bytes(void);
+
+/* 1-minute load average, or -1. */
+double load_average(void);
+
+typedef struct machine {
+    char cpu[256];
+    const char *peak_isa;  /* the best FMA the CPU runs (the roof)      */
+    double peak;           /* its single-thread GFLOP/s                 */
+    const char *build_isa; /* the widest vector ISA this build targets  */
+    double build_peak;     /* peak with only that ISA                   */
+    double bw;             /* read bandwidth, GB/s                      */
+} machine;
+
+void cpu_model(char *buf, size_t n);
+void measure_machine(machine *m);
+/* The header lines CPU, date, compiler, cflags, target, peak, memory. */
+void print_machine(const machine *m, const char *cflags, const char *target);
+void print_load(void); /* the "load:" line */
+
+/* ---- a layer's weights (the arrays of sg_weights, by index) -------------- */
+enum { DW_W, DW_B, PW_W, PW_B, UP_W, UP_B, CONV_W, CONV_B, FC_W, FC_B,
+       SE_W1, SE_B1, SE_W2, SE_B2, NW };
+
+void sizes_of(const sg_layer *L, size_t n[NW]);   /* floats of each (0: unused) */
+sg_weights weights_of(float *const a[NW], const size_t n[NW]);
+
+/* ---- the error bound (the same as the generated Check test's) ------------- */
+
+/* Terms and roundings summed into one output across the layer's stages
+ * (bias, residual and activations included): K of gamma_K. */
+int accumulation_length(const sg_layer *L);
+
+/* The magnitude run: layer L on |weights| aw and input magnitudes m_in
+ * (m_skip), each activation replaced by a bound on what it makes of a
+ * magnitude and of the error it carries; softmax outputs get 1 + max/2.
+ * scratch holds sg_generic_scratch_floats(L). */
+void magnitude(const sg_layer *L, const sg_weights *aw, const float *m_in,
+               const float *m_skip, float *mag, float *scratch);
+
+/* max over i of |out[i] - ref[i]| / (2 gamma_K mag[i]): <= 1 passes; NaN
+ * gives infinity. */
+double check_output(const float *out, const float *ref, const float *mag, size_t n, int K);
+
+/* ---- descriptions ------------------------------------------------------- */
+const char *op_name(sg_op op);
+int has_pw(const sg_layer *L);
+int general_topology(const sg_layer *L); /* a projection no library has */
+int is_global_pool(const sg_layer *L);
+/* A short description without commas (a CSV field): "separable 3x3/2",
+ * "conv 3x3/2", "pool avg global", "se r8", "pwconv topo". */
+void op_desc(const sg_layer *L, char *buf, size_t n);
+
+#endif
