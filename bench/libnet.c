@@ -131,18 +131,6 @@ static void own_free(own_list *o)
     memset(o, 0, sizeof *o);
 }
 
-/* Depthwise deconvolution weights [kh][kw][C] as [C][kh][kw][1] (XNNPACK's
- * [groups * group_output][kh][kw][group_input]). */
-static float *transpose_dw(own_list *o, const float *w, int kh, int kw, int c)
-{
-    float *t = own(o, falloc((size_t)kh * (size_t)kw * (size_t)c));
-    for (int i = 0; i < kh; i++)
-        for (int j = 0; j < kw; j++)
-            for (int k = 0; k < c; k++)
-                t[((size_t)k * (size_t)kh + (size_t)i) * (size_t)kw + (size_t)j] =
-                    w[((size_t)i * (size_t)kw + (size_t)j) * (size_t)c + (size_t)k];
-    return t;
-}
 #endif
 
 /* ======================================================================== */
@@ -166,6 +154,19 @@ struct ln_xnn {
     int next;
     long long create_bytes, setup_bytes;
 };
+
+/* Depthwise deconvolution weights [kh][kw][C] as [C][kh][kw][1] (XNNPACK's
+ * [groups * group_output][kh][kw][group_input]). */
+static float *transpose_dw(own_list *o, const float *w, int kh, int kw, int c)
+{
+    float *t = own(o, falloc((size_t)kh * (size_t)kw * (size_t)c));
+    for (int i = 0; i < kh; i++)
+        for (int j = 0; j < kw; j++)
+            for (int k = 0; k < c; k++)
+                t[((size_t)k * (size_t)kh + (size_t)i) * (size_t)kw + (size_t)j] =
+                    w[((size_t)i * (size_t)kw + (size_t)j) * (size_t)c + (size_t)k];
+    return t;
+}
 
 static int xv_fail(enum xnn_status st, const char *what, char *why, size_t nwhy)
 {

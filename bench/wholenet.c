@@ -483,8 +483,10 @@ int main(int argc, char **argv)
                  "every intermediate tensor in a buffer of its own + the largest scratch");
         snprintf(im[I_LAYERS].note, sizeof im[I_LAYERS].note, "L->run of N_layers[], in order");
     }
+#if defined(SG_BENCH_XNNPACK) || defined(SG_BENCH_ONEDNN)
     const ln_spec spec = { N, layers, ws, 0, 0 };
     char why[640];
+#endif
 #ifdef SG_BENCH_XNNPACK
     if (have_xnn) {
         ln_memory mem;
