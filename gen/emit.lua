@@ -194,10 +194,8 @@ local function tile_name(st)
     return util.int(st.nr) .. "c" .. util.int(st.ur) .. "p"
   elseif st.kind == "pool" then
     return util.int(st.tiles[1].nacc) .. "c1p"
-  elseif st.kind == "gpool" then
-    return util.int(math.min(8, st.C)) .. "c1p"
-  elseif st.kind == "softmax" or st.kind == "scale" then
-    return util.int(st.C) .. "c1p"
+  elseif st.kind == "gpool" or st.kind == "softmax" or st.kind == "scale" then
+    return util.int(explain.flat_tile(st)) .. "c1p"
   end
   return util.int(st.mr) .. "x" .. util.int(st.nr) .. (st.pair and "pairs" or "")
 end

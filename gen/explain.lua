@@ -396,11 +396,13 @@ local function stage_lines(p, i, st, add)
     add("  tile: " .. net_stage_tile(st))
     add("  borders: " .. M.borders(st))
   elseif st.kind == "gpool" then
-    add(fmt("stage %d: global %s over %d pixels -> %d channels (scalar code)", i, POOLED[st.pool], st.P, st.C))
+    add(fmt("stage %d: global %s over %d pixels -> %d channels (%s)", i, POOLED[st.pool], st.P, st.C,
+      st.isa and fmt("vector code: %d vectors of channels per pass over the pixels", st.nv) or "scalar code"))
   elseif st.kind == "softmax" then
     add(fmt("stage %d: softmax over %d channels, %d pixels (scalar code)", i, st.C, st.P))
   else
-    add(fmt("stage %d: the input times the gate, %d pixels x %d channels (scalar code)", i, st.P, st.C))
+    add(fmt("stage %d: the input times the gate, %d pixels x %d channels (%s)", i, st.P, st.C,
+      st.isa and "vector code" or "scalar code"))
   end
 end
 
@@ -487,7 +489,7 @@ function M.kernel(L, i, st, tname)
   elseif st.kind == "gpool" or st.kind == "softmax" or st.kind == "scale" then
     what = st.kind == "gpool" and fmt("global %s over %d pixels", POOLED[st.pool], st.P) or
       st.kind == "softmax" and fmt("softmax over %d channels", st.C) or "the input times the gate"
-    tile = fmt("%d channels x 1 pixel", st.kind == "gpool" and math.min(8, st.C) or st.C)
+    tile = fmt("%d channels x 1 pixel", M.flat_tile(st))
   else
     what = fmt("%s %dx%d", st.deconv and "transposed depthwise" or "depthwise", st.kh, st.kw)
     tile = fmt("%d channels x %d pixel%s%s", st.tiles[1].nacc, st.ur, s_if(st.ur),
@@ -558,6 +560,12 @@ function M.report_notes(plan)
     end
   end
   return notes
+end
+
+-- The channels a step of a gpool, softmax or scale stage covers.
+function M.flat_tile(st)
+  if st.kind == "gpool" then return st.isa and math.min(st.C, st.nv * st.isa.vw) or math.min(8, st.C) end
+  return st.C
 end
 
 -- bytes of n floats, as KiB below 1 MiB, else MiB with two decimals

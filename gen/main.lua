@@ -18,7 +18,6 @@ local emit = require("emit")
 local report = require("report")
 local targets = require("targets")
 local explain = require("explain")
-local safetensors = require("safetensors")
 local weights = require("weights")
 
 local function usage(msg)
@@ -129,18 +128,11 @@ local function main(argv)
       for _, m in ipairs(msgs) do io.stderr:write(wfile .. ": " .. m .. "\n") end
       os.exit(2)
     end
-    if not p.arena then
-      fail({ "weights are baked for N_forward, which needs " .. file .. " to be one chain (each layer's input " ..
-        "the previous layer's output)" })
-    end
     local bytes = read_file(wfile)
     if not bytes then fail({ "cannot read the weights file" }) end
-    local f, errs = safetensors.parse(bytes)
-    if not f then fail(errs) end
-    errs = weights.check(net, f)
-    if #errs > 0 then fail(errs) end
-    local raw = weights.raw(net, f)
-    baked = { file = wfile, size = #bytes, packed = weights.pack(p, raw), raw = raw }
+    local errs
+    baked, errs = weights.bake(net, p, wfile, bytes)
+    if not baked then fail(errs) end
   end
   emit.template_dir = root .. "/templates"
   local files = emit.net(p, file, root .. "/runtime", note, baked)

@@ -199,6 +199,8 @@ M.SCHEMA = {
     { "woff", "input", "0" }, { "wfloats", "input", "0" },
     { "src", "input", "where it reads" }, { "dst", "input", "where it writes" },
     { "template", "code", "the template that writes it" },
+    { "isa", "code", "vector code: the target whose intrinsics it spells" },
+    { "nv", "code", "vector code: vectors of channels a tile accumulates" },
   },
   -- softmax over the channels of each pixel
   softmax = {
@@ -218,6 +220,7 @@ M.SCHEMA = {
     { "src", "input", "where it reads" }, { "dst", "input", "where it writes" },
     { "gate_at", "input", "scratch offset of the gate vector [C]" },
     { "template", "code", "the template that writes it" },
+    { "isa", "code", "vector code: the target whose intrinsics it spells" },
   },
   layer = {
     { "L", "layer", "the validated layer (shapes.lua)" }, { "target", "layer", "the target's name" },
@@ -290,9 +293,16 @@ local CODE = {
   end,
   conv = function(tg, st) return { template = (st.simd and tg.template_dir or "scalar") .. "/conv.c.in" } end,
   pool = function() return { template = "scalar/pool.c.in" } end,
-  gpool = function() return { template = "scalar/gpool.c.in" } end,
+  -- vector code: 4 accumulators a tile hide the add latency over the pixels
+  gpool = function(tg, st)
+    if not tg.simd or st.C < tg.vw then return { template = "scalar/gpool.c.in" } end
+    return { template = tg.template_dir .. "/gpool.c.in", isa = tg, nv = math.min(4, util.idiv(st.C, tg.vw)) }
+  end,
   softmax = function() return { template = "scalar/softmax.c.in" } end,
-  scale = function() return { template = "scalar/scale.c.in" } end,
+  scale = function(tg, st)
+    if not tg.simd or st.C < tg.vw then return { template = "scalar/scale.c.in" } end
+    return { template = tg.template_dir .. "/scale.c.in", isa = tg }
+  end,
 }
 
 -- A fused band's variant of depthwise stage d: d's fields but `fields`

@@ -250,4 +250,20 @@ function M.initializer(d, n, first)
   return table.concat(lines, "\n")
 end
 
+-- The baked weights of net plan p (net: the validated net) from the bytes
+-- of weights file `path`: { file, size, packed, raw } for emit.net, or nil
+-- and the list of messages (without the file name).
+function M.bake(net, p, path, bytes)
+  if not p.arena then
+    return nil, { "weights are baked for N_forward, which needs the shapes file to be one chain (each " ..
+      "layer's input the previous layer's output)" }
+  end
+  local f, errs = st_file.parse(bytes)
+  if not f then return nil, errs end
+  errs = M.check(net, f)
+  if #errs > 0 then return nil, errs end
+  local raw = M.raw(net, f)
+  return { file = path, size = #bytes, packed = M.pack(p, raw), raw = raw }
+end
+
 return M

@@ -22,6 +22,7 @@ local H = require("harness")
 
 -- New test files must be added here (plain Lua cannot list a directory).
 local FILES = {
+  "test_arena",     -- arena.plan: N_forward's memory plan: lifetimes, skips, bound, overlap
   "test_axes",      -- axes.classes vs README dwconv / dwdeconv brute force
   "test_cindent",   -- cindent.indent: brace-depth indentation of generated C
   "test_deconv",    -- geom.deconv_axis: dwdeconv (adjoint) sizes, README dwdeconv

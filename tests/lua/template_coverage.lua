@@ -15,6 +15,7 @@ local shapes = require("shapes")
 local plan = require("plan")
 local emit = require("emit")
 local template = require("template")
+local weights = require("weights")
 
 local hits = {}   -- template name -> { [line] = true }
 template.cover = hits
@@ -31,9 +32,13 @@ for _, file in ipairs(arg) do
   local text = read(file)
   local net, errs = shapes.load(text, file)
   if not net then error(file .. ": " .. table.concat(errs, "; ")) end
-  local fuse = text:match("%-%- sepgen%-args: %-%-fuse (%a+)") or "auto"
+  local fuse = text:match("%-%- sepgen%-args:.*%-%-fuse (%a+)") or "auto"
+  local wfile = text:match("%-%- sepgen%-args: .*%-%-weights (%S+)")
   for _, tname in ipairs({ "scalar", "avx2", "avx512", "neon" }) do
-    emit.net(plan.net(net, tname, fuse), file, "runtime")
+    local p = plan.net(net, tname, fuse)
+    local baked
+    if wfile then baked = assert(weights.bake(net, p, wfile, read(wfile))) end
+    emit.net(p, file, "runtime", nil, baked)
   end
   nets = nets + 1
 end

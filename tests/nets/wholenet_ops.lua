@@ -30,7 +30,7 @@ return {
     { name = "mp_s3",   op = "pool", input = { h = 10, w = 10, c = 3 }, type = "max", k = 2, stride = 3 },
     { name = "gap",     op = "pool", input = { h = 7, w = 7, c = 37 }, type = "avg", global = true },
     { name = "gmp",     op = "pool", input = { h = 5, w = 3, c = 9 }, type = "max", global = true, act = "relu" },
-    { name = "gap1res", op = "pool", input = { h = 1, w = 1, c = 12 }, type = "avg", global = true, residual = true },
+    { name = "gap1res", op = "pool", input = { h = 1, w = 1, c = 13 }, type = "avg", global = true, residual = true },
     { name = "fc1",     op = "fc", input = { h = 1, w = 1, c = 64 }, cout = 10 },
     { name = "fc_img",  op = "fc", input = { h = 3, w = 4, c = 5 }, cout = 7, bias = false, act = "relu" },
     { name = "se_hs",   op = "se", input = { h = 6, w = 7, c = 24 }, reduce = 8 },

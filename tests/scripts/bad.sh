@@ -219,7 +219,7 @@ if [ -f "$wdir/cases.txt" ]; then
         [ -n "$wf" ] || continue
         if [ "$wexpect" = "-" ]; then
             if "$LUA" "$GEN" --quiet --out "$work/weights_good" --target scalar --weights "$wdir/$wf" \
-                "$wdir/net.lua" >"$work/weights_good.log" 2>&1 && [ -f "$work/weights_good/wnet_weights.c" ]; then
+                "$root/tests/nets/wnet.lua" >"$work/weights_good.log" 2>&1 && [ -f "$work/weights_good/wnet_weights.c" ]; then
                 echo "PASS weights: $wf generates wnet_weights.c"
                 passed=$((passed + 1))
             else
@@ -228,10 +228,10 @@ if [ -f "$wdir/cases.txt" ]; then
             fi
             continue
         fi
-        usage_case "$wf: $wexpect" --out "$work/usage/out" --weights "$wdir/$wf" "$wdir/net.lua"
+        usage_case "$wf: $wexpect" --out "$work/usage/out" --weights "$wdir/$wf" "$root/tests/nets/wnet.lua"
     done <"$wdir/cases.txt"
     usage_case "absent.safetensors: cannot read the weights file" --out "$work/usage/out" \
-        --weights "$wdir/absent.safetensors" "$wdir/net.lua"
+        --weights "$wdir/absent.safetensors" "$root/tests/nets/wnet.lua"
     usage_case "good.safetensors: weights are baked for N_forward, which needs" --out "$work/usage/out" \
         --weights "$wdir/good.safetensors" "$root/tests/nets/wholenet_ops.lua"
 else

@@ -1,4 +1,4 @@
--- make.lua - writes the bad weights files of tests/bad/weights for net.lua
+-- make.lua - writes the bad weights files of tests/bad/weights for tests/nets/wnet.lua
 -- (run from the repository root: lua5.4 tests/bad/weights/make.lua), and
 -- cases.txt: per line, a weights file, then the substring the generator's
 -- message must hold.  tests/scripts/bad.sh runs the generator on each with
@@ -7,7 +7,7 @@ package.path = "gen/?.lua;" .. package.path
 local st = require("safetensors")
 
 local dir = "tests/bad/weights/"
--- The tensors net.lua reads, values 1/8 .. (from 1/8 in steps of 1/8).
+-- The tensors wnet.lua reads, values 1/8 .. (from 1/8 in steps of 1/8).
 local good = {
   { "c1.conv_w", { 8, 3, 3, 3 } }, { "c1.conv_b", { 8 } },
   { "s2.dw_w", { 3, 3, 8 } }, { "s2.dw_b", { 8 } }, { "s2.pw_w", { 4, 8 } }, { "s2.pw_b", { 4 } },

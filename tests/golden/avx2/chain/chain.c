@@ -3469,7 +3469,8 @@ static void Run_d1(const float *in, const float *skip, float *out, const float *
  * MACs 6976, parameters 280
  * packed weights 280 floats, scratch 40 floats
  *
- * stage 1: global average over 210 pixels -> 16 channels (scalar code)
+ * stage 1: global average over 210 pixels -> 16 channels (vector code: 2 vectors of channels per
+ *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 16 -> 8 channels
  *   tile: dense projection, 1 pixels x 8 outputs x 16 inputs: 1x8 register tile (1 pixels x 1
@@ -3489,24 +3490,30 @@ static void Run_d1(const float *in, const float *skip, float *out, const float *
  *       ymm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
  *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
- * stage 4: the input times the gate, 210 pixels x 16 channels (scalar code)
+ * stage 4: the input times the gate, 210 pixels x 16 channels (vector code)
  *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [8][16], se_b1 [8], se_w2 [16][8], se_b2 [16]
  */
-/* scalar/gpool.c.in: layer q1, stage 1 (global average over 210 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_q1_S1_8c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q1, stage 1 (global average over 210 pixels): tile 16c1p, 16 channels x 1 pixel (scalar code) */
+static void Gpool_q1_S1_16c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 16; c += 8) {
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+    {
+        const int c = 0;
+        __m256 a0 = _mm256_loadu_ps(in + c);
+        __m256 a1 = _mm256_loadu_ps(in + c + 8);
         for (int p = 1; p < 210; ++p) {
             const float *restrict x = in + 16 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
+            a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 2.100000000e+02f;
-            out[c + j] = v;
+        {
+            __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 2.100000000e+02f)));
+            _mm256_storeu_ps(out + c, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a1, _mm256_set1_ps((1.0f / 2.100000000e+02f)));
+            _mm256_storeu_ps(out + c + 8, vo);
         }
     }
 }
@@ -3571,13 +3578,15 @@ static void Pw_q1_S3_1x16(const float *restrict in, float *restrict out, const f
     }
 }
 
-/* scalar/scale.c.in: layer q1, stage 4 (the input times the gate): tile 16c1p, 16 channels x 1 pixel (scalar code) */
+/* simd/scale.c.in: layer q1, stage 4 (the input times the gate): tile 16c1p, 16 channels x 1 pixel (scalar code) */
 static void Scale_q1_S4_16c1p(const float *restrict in, float *restrict out, const float *restrict e)
 {
     for (int p = 0; p < 210; ++p) {
-        for (int c = 0; c < 16; ++c) {
-            float v = in[16 * p + c] * e[c];
-            out[16 * p + c] = v;
+        for (int c = 0; c < 16; c += 8) {
+            {
+                __m256 vo = _mm256_mul_ps(_mm256_loadu_ps(in + 16 * p + c), _mm256_loadu_ps(e + c));
+                _mm256_storeu_ps(out + 16 * p + c, vo);
+            }
         }
     }
 }
@@ -3615,7 +3624,7 @@ void chain_q1(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 24,   /* stage 3's output in scratch */
         S3_W = 136,    /* stage 3's packed weights */
     };
-    Gpool_q1_S1_8c1p(in, scratch);
+    Gpool_q1_S1_16c1p(in, scratch);
     Pw_q1_S2_1x8(scratch, scratch + S2_OUT, packed);
     Pw_q1_S3_1x16(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q1_S4_16c1p(in, out, scratch + S3_OUT);
@@ -5243,7 +5252,8 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  * MACs 11520, parameters 3552
  * packed weights 3552 floats, scratch 168 floats
  *
- * stage 1: global average over 56 pixels -> 72 channels (scalar code)
+ * stage 1: global average over 56 pixels -> 72 channels (vector code: 4 vectors of channels per
+ *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 72 -> 24 channels
  *   tile: dense projection, 1 pixels x 24 outputs x 72 inputs: 1x24 register tile (1 pixels x 3
@@ -5263,24 +5273,52 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  *       ymm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 3 channel
  *       panels; pixel tiles outer: all 8 KiB of weights stay in L1 across the panels
  *
- * stage 4: the input times the gate, 56 pixels x 72 channels (scalar code)
+ * stage 4: the input times the gate, 56 pixels x 72 channels (vector code)
  *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [24][72], se_b1 [24], se_w2 [72][24], se_b2 [72]
  */
-/* scalar/gpool.c.in: layer q2, stage 1 (global average over 56 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_q2_S1_8c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q2, stage 1 (global average over 56 pixels): tile 32c1p, 32 channels x 1 pixel (scalar code) */
+static void Gpool_q2_S1_32c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 72; c += 8) {
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+    for (int c = 0; c < 64; c += 32) {
+        __m256 a0 = _mm256_loadu_ps(in + c);
+        __m256 a1 = _mm256_loadu_ps(in + c + 8);
+        __m256 a2 = _mm256_loadu_ps(in + c + 16);
+        __m256 a3 = _mm256_loadu_ps(in + c + 24);
         for (int p = 1; p < 56; ++p) {
             const float *restrict x = in + 72 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
+            a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
+            a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
+            a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + 24));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 5.600000000e+01f;
-            out[c + j] = v;
+        {
+            __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 5.600000000e+01f)));
+            _mm256_storeu_ps(out + c, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a1, _mm256_set1_ps((1.0f / 5.600000000e+01f)));
+            _mm256_storeu_ps(out + c + 8, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a2, _mm256_set1_ps((1.0f / 5.600000000e+01f)));
+            _mm256_storeu_ps(out + c + 16, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a3, _mm256_set1_ps((1.0f / 5.600000000e+01f)));
+            _mm256_storeu_ps(out + c + 24, vo);
+        }
+    }
+    {   /* 1 more vector */
+        __m256 a0 = _mm256_loadu_ps(in + 64);
+        for (int p = 1; p < 56; ++p) {
+            const float *restrict x = in + 72 * p + 64;
+            a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 5.600000000e+01f)));
+            _mm256_storeu_ps(out + 64, vo);
         }
     }
 }
@@ -5384,13 +5422,15 @@ static void Pw_q2_S3_1x24(const float *restrict in, float *restrict out, const f
     }
 }
 
-/* scalar/scale.c.in: layer q2, stage 4 (the input times the gate): tile 72c1p, 72 channels x 1 pixel (scalar code) */
+/* simd/scale.c.in: layer q2, stage 4 (the input times the gate): tile 72c1p, 72 channels x 1 pixel (scalar code) */
 static void Scale_q2_S4_72c1p(const float *restrict in, float *restrict out, const float *restrict e)
 {
     for (int p = 0; p < 56; ++p) {
-        for (int c = 0; c < 72; ++c) {
-            float v = in[72 * p + c] * e[c];
-            out[72 * p + c] = v;
+        for (int c = 0; c < 72; c += 8) {
+            {
+                __m256 vo = _mm256_mul_ps(_mm256_loadu_ps(in + 72 * p + c), _mm256_loadu_ps(e + c));
+                _mm256_storeu_ps(out + 72 * p + c, vo);
+            }
         }
     }
 }
@@ -5428,7 +5468,7 @@ void chain_q2(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 96,   /* stage 3's output in scratch */
         S3_W = 1752,   /* stage 3's packed weights */
     };
-    Gpool_q2_S1_8c1p(in, scratch);
+    Gpool_q2_S1_32c1p(in, scratch);
     Pw_q2_S2_1x24(scratch, scratch + S2_OUT, packed);
     Pw_q2_S3_1x24(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q2_S4_72c1p(in, out, scratch + S3_OUT);
@@ -7861,24 +7901,37 @@ static void Run_ap(const float *in, const float *skip, float *out, const float *
  * MACs 288, parameters 0
  * packed weights 0 floats, scratch 0 floats
  *
- * stage 1: global average over 12 pixels -> 24 channels (scalar code)
+ * stage 1: global average over 12 pixels -> 24 channels (vector code: 3 vectors of channels per
+ *     pass over the pixels)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/gpool.c.in: layer gap, stage 1 (global average over 12 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_gap_8c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer gap, stage 1 (global average over 12 pixels): tile 24c1p, 24 channels x 1 pixel (scalar code) */
+static void Gpool_gap_24c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 24; c += 8) {
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+    {
+        const int c = 0;
+        __m256 a0 = _mm256_loadu_ps(in + c);
+        __m256 a1 = _mm256_loadu_ps(in + c + 8);
+        __m256 a2 = _mm256_loadu_ps(in + c + 16);
         for (int p = 1; p < 12; ++p) {
             const float *restrict x = in + 24 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
+            a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
+            a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 1.200000000e+01f;
-            out[c + j] = v;
+        {
+            __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 1.200000000e+01f)));
+            _mm256_storeu_ps(out + c, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a1, _mm256_set1_ps((1.0f / 1.200000000e+01f)));
+            _mm256_storeu_ps(out + c + 8, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a2, _mm256_set1_ps((1.0f / 1.200000000e+01f)));
+            _mm256_storeu_ps(out + c + 16, vo);
         }
     }
 }
@@ -7893,7 +7946,7 @@ void chain_gap_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer gap: runs its stage */
 void chain_gap(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Gpool_gap_8c1p(in, out);
+    Gpool_gap_24c1p(in, out);
     (void)packed;
     (void)scratch;
 }

@@ -17373,24 +17373,42 @@ static void Run_f9(const float *in, const float *skip, float *out, const float *
  * MACs 16384, parameters 0
  * packed weights 0 floats, scratch 0 floats
  *
- * stage 1: global average over 64 pixels -> 256 channels (scalar code)
+ * stage 1: global average over 64 pixels -> 256 channels (vector code: 4 vectors of channels per
+ *     pass over the pixels)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/gpool.c.in: layer pool, stage 1 (global average over 64 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_pool_8c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer pool, stage 1 (global average over 64 pixels): tile 32c1p, 32 channels x 1 pixel (scalar code) */
+static void Gpool_pool_32c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 256; c += 8) {
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+    for (int c = 0; c < 256; c += 32) {
+        __m256 a0 = _mm256_loadu_ps(in + c);
+        __m256 a1 = _mm256_loadu_ps(in + c + 8);
+        __m256 a2 = _mm256_loadu_ps(in + c + 16);
+        __m256 a3 = _mm256_loadu_ps(in + c + 24);
         for (int p = 1; p < 64; ++p) {
             const float *restrict x = in + 256 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
+            a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
+            a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
+            a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + 24));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 6.400000000e+01f;
-            out[c + j] = v;
+        {
+            __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 6.400000000e+01f)));
+            _mm256_storeu_ps(out + c, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a1, _mm256_set1_ps((1.0f / 6.400000000e+01f)));
+            _mm256_storeu_ps(out + c + 8, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a2, _mm256_set1_ps((1.0f / 6.400000000e+01f)));
+            _mm256_storeu_ps(out + c + 16, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a3, _mm256_set1_ps((1.0f / 6.400000000e+01f)));
+            _mm256_storeu_ps(out + c + 24, vo);
         }
     }
 }
@@ -17405,7 +17423,7 @@ void fact_pool_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer pool: runs its stage */
 void fact_pool(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Gpool_pool_8c1p(in, out);
+    Gpool_pool_32c1p(in, out);
     (void)packed;
     (void)scratch;
 }

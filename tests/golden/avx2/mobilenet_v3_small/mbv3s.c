@@ -3017,7 +3017,8 @@ static void Run_d1(const float *in, const float *skip, float *out, const float *
  * MACs 100608, parameters 280
  * packed weights 280 floats, scratch 40 floats
  *
- * stage 1: global average over 3136 pixels -> 16 channels (scalar code)
+ * stage 1: global average over 3136 pixels -> 16 channels (vector code: 2 vectors of channels per
+ *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 16 -> 8 channels
  *   tile: dense projection, 1 pixels x 8 outputs x 16 inputs: 1x8 register tile (1 pixels x 1
@@ -3037,24 +3038,30 @@ static void Run_d1(const float *in, const float *skip, float *out, const float *
  *       ymm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
  *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
- * stage 4: the input times the gate, 3136 pixels x 16 channels (scalar code)
+ * stage 4: the input times the gate, 3136 pixels x 16 channels (vector code)
  *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [8][16], se_b1 [8], se_w2 [16][8], se_b2 [16]
  */
-/* scalar/gpool.c.in: layer q1, stage 1 (global average over 3136 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_q1_S1_8c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q1, stage 1 (global average over 3136 pixels): tile 16c1p, 16 channels x 1 pixel (scalar code) */
+static void Gpool_q1_S1_16c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 16; c += 8) {
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+    {
+        const int c = 0;
+        __m256 a0 = _mm256_loadu_ps(in + c);
+        __m256 a1 = _mm256_loadu_ps(in + c + 8);
         for (int p = 1; p < 3136; ++p) {
             const float *restrict x = in + 16 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
+            a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 3.136000000e+03f;
-            out[c + j] = v;
+        {
+            __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 3.136000000e+03f)));
+            _mm256_storeu_ps(out + c, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a1, _mm256_set1_ps((1.0f / 3.136000000e+03f)));
+            _mm256_storeu_ps(out + c + 8, vo);
         }
     }
 }
@@ -3119,13 +3126,15 @@ static void Pw_q1_S3_1x16(const float *restrict in, float *restrict out, const f
     }
 }
 
-/* scalar/scale.c.in: layer q1, stage 4 (the input times the gate): tile 16c1p, 16 channels x 1 pixel (scalar code) */
+/* simd/scale.c.in: layer q1, stage 4 (the input times the gate): tile 16c1p, 16 channels x 1 pixel (scalar code) */
 static void Scale_q1_S4_16c1p(const float *restrict in, float *restrict out, const float *restrict e)
 {
     for (int p = 0; p < 3136; ++p) {
-        for (int c = 0; c < 16; ++c) {
-            float v = in[16 * p + c] * e[c];
-            out[16 * p + c] = v;
+        for (int c = 0; c < 16; c += 8) {
+            {
+                __m256 vo = _mm256_mul_ps(_mm256_loadu_ps(in + 16 * p + c), _mm256_loadu_ps(e + c));
+                _mm256_storeu_ps(out + 16 * p + c, vo);
+            }
         }
     }
 }
@@ -3163,7 +3172,7 @@ void mbv3s_q1(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 24,   /* stage 3's output in scratch */
         S3_W = 136,    /* stage 3's packed weights */
     };
-    Gpool_q1_S1_8c1p(in, scratch);
+    Gpool_q1_S1_16c1p(in, scratch);
     Pw_q1_S2_1x8(scratch, scratch + S2_OUT, packed);
     Pw_q1_S3_1x16(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q1_S4_16c1p(in, out, scratch + S3_OUT);
@@ -6979,7 +6988,8 @@ static void Run_d4(const float *in, const float *skip, float *out, const float *
  * MACs 42240, parameters 4728
  * packed weights 4728 floats, scratch 216 floats
  *
- * stage 1: global average over 196 pixels -> 96 channels (scalar code)
+ * stage 1: global average over 196 pixels -> 96 channels (vector code: 4 vectors of channels per
+ *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 96 -> 24 channels
  *   tile: dense projection, 1 pixels x 24 outputs x 96 inputs: 1x24 register tile (1 pixels x 3
@@ -6999,24 +7009,41 @@ static void Run_d4(const float *in, const float *skip, float *out, const float *
  *       ymm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 3 channel
  *       panels; pixel tiles outer: all 10 KiB of weights stay in L1 across the panels
  *
- * stage 4: the input times the gate, 196 pixels x 96 channels (scalar code)
+ * stage 4: the input times the gate, 196 pixels x 96 channels (vector code)
  *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [24][96], se_b1 [24], se_w2 [96][24], se_b2 [96]
  */
-/* scalar/gpool.c.in: layer q4, stage 1 (global average over 196 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_q4_S1_8c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q4, stage 1 (global average over 196 pixels): tile 32c1p, 32 channels x 1 pixel (scalar code) */
+static void Gpool_q4_S1_32c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 96; c += 8) {
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+    for (int c = 0; c < 96; c += 32) {
+        __m256 a0 = _mm256_loadu_ps(in + c);
+        __m256 a1 = _mm256_loadu_ps(in + c + 8);
+        __m256 a2 = _mm256_loadu_ps(in + c + 16);
+        __m256 a3 = _mm256_loadu_ps(in + c + 24);
         for (int p = 1; p < 196; ++p) {
             const float *restrict x = in + 96 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
+            a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
+            a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
+            a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + 24));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 1.960000000e+02f;
-            out[c + j] = v;
+        {
+            __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a1, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 8, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a2, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 16, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a3, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 24, vo);
         }
     }
 }
@@ -7113,13 +7140,15 @@ static void Pw_q4_S3_1x32(const float *restrict in, float *restrict out, const f
     }
 }
 
-/* scalar/scale.c.in: layer q4, stage 4 (the input times the gate): tile 96c1p, 96 channels x 1 pixel (scalar code) */
+/* simd/scale.c.in: layer q4, stage 4 (the input times the gate): tile 96c1p, 96 channels x 1 pixel (scalar code) */
 static void Scale_q4_S4_96c1p(const float *restrict in, float *restrict out, const float *restrict e)
 {
     for (int p = 0; p < 196; ++p) {
-        for (int c = 0; c < 96; ++c) {
-            float v = in[96 * p + c] * e[c];
-            out[96 * p + c] = v;
+        for (int c = 0; c < 96; c += 8) {
+            {
+                __m256 vo = _mm256_mul_ps(_mm256_loadu_ps(in + 96 * p + c), _mm256_loadu_ps(e + c));
+                _mm256_storeu_ps(out + 96 * p + c, vo);
+            }
         }
     }
 }
@@ -7157,7 +7186,7 @@ void mbv3s_q4(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 120,   /* stage 3's output in scratch */
         S3_W = 2328,    /* stage 3's packed weights */
     };
-    Gpool_q4_S1_8c1p(in, scratch);
+    Gpool_q4_S1_32c1p(in, scratch);
     Pw_q4_S2_1x24(scratch, scratch + S2_OUT, packed);
     Pw_q4_S3_1x32(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q4_S4_96c1p(in, out, scratch + S3_OUT);
@@ -10830,7 +10859,8 @@ static void Run_d5(const float *in, const float *skip, float *out, const float *
  * MACs 124800, parameters 31024
  * packed weights 31024 floats, scratch 544 floats
  *
- * stage 1: global average over 196 pixels -> 240 channels (scalar code)
+ * stage 1: global average over 196 pixels -> 240 channels (vector code: 4 vectors of channels per
+ *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 240 -> 64 channels
  *   tile: dense projection, 1 pixels x 64 outputs x 240 inputs: 1x32 register tile (1 pixels x 4
@@ -10856,24 +10886,58 @@ static void Run_d5(const float *in, const float *skip, float *out, const float *
  *       tile prefetches into L2 its share of the next panel, one 64-byte line every 1 input
  *       channel (spread over the 1 tiles of a block)
  *
- * stage 4: the input times the gate, 196 pixels x 240 channels (scalar code)
+ * stage 4: the input times the gate, 196 pixels x 240 channels (vector code)
  *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [64][240], se_b1 [64], se_w2 [240][64], se_b2 [240]
  */
-/* scalar/gpool.c.in: layer q5, stage 1 (global average over 196 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_q5_S1_8c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q5, stage 1 (global average over 196 pixels): tile 32c1p, 32 channels x 1 pixel (scalar code) */
+static void Gpool_q5_S1_32c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 240; c += 8) {
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+    for (int c = 0; c < 224; c += 32) {
+        __m256 a0 = _mm256_loadu_ps(in + c);
+        __m256 a1 = _mm256_loadu_ps(in + c + 8);
+        __m256 a2 = _mm256_loadu_ps(in + c + 16);
+        __m256 a3 = _mm256_loadu_ps(in + c + 24);
         for (int p = 1; p < 196; ++p) {
             const float *restrict x = in + 240 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
+            a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
+            a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
+            a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + 24));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 1.960000000e+02f;
-            out[c + j] = v;
+        {
+            __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a1, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 8, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a2, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 16, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a3, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 24, vo);
+        }
+    }
+    {   /* 2 more vectors */
+        __m256 a0 = _mm256_loadu_ps(in + 224);
+        __m256 a1 = _mm256_loadu_ps(in + 232);
+        for (int p = 1; p < 196; ++p) {
+            const float *restrict x = in + 240 * p + 224;
+            a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
+            a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + 224, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a1, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + 232, vo);
         }
     }
 }
@@ -11015,13 +11079,15 @@ static void Pw_q5_S3_1x32(const float *restrict in, float *restrict out, const f
     }
 }
 
-/* scalar/scale.c.in: layer q5, stage 4 (the input times the gate): tile 240c1p, 240 channels x 1 pixel (scalar code) */
+/* simd/scale.c.in: layer q5, stage 4 (the input times the gate): tile 240c1p, 240 channels x 1 pixel (scalar code) */
 static void Scale_q5_S4_240c1p(const float *restrict in, float *restrict out, const float *restrict e)
 {
     for (int p = 0; p < 196; ++p) {
-        for (int c = 0; c < 240; ++c) {
-            float v = in[240 * p + c] * e[c];
-            out[240 * p + c] = v;
+        for (int c = 0; c < 240; c += 8) {
+            {
+                __m256 vo = _mm256_mul_ps(_mm256_loadu_ps(in + 240 * p + c), _mm256_loadu_ps(e + c));
+                _mm256_storeu_ps(out + 240 * p + c, vo);
+            }
         }
     }
 }
@@ -11069,7 +11135,7 @@ void mbv3s_q5(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 304,   /* stage 3's output in scratch */
         S3_W = 15424,   /* stage 3's packed weights */
     };
-    Gpool_q5_S1_8c1p(in, scratch);
+    Gpool_q5_S1_32c1p(in, scratch);
     Pw_q5_S2_1x32(scratch, scratch + S2_OUT, packed);
     Pw_q5_S3_1x32(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q5_S4_240c1p(in, out, scratch + S3_OUT);
@@ -14771,7 +14837,8 @@ static void Run_d6(const float *in, const float *skip, float *out, const float *
  * MACs 124800, parameters 31024
  * packed weights 31024 floats, scratch 544 floats
  *
- * stage 1: global average over 196 pixels -> 240 channels (scalar code)
+ * stage 1: global average over 196 pixels -> 240 channels (vector code: 4 vectors of channels per
+ *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 240 -> 64 channels
  *   tile: dense projection, 1 pixels x 64 outputs x 240 inputs: 1x32 register tile (1 pixels x 4
@@ -14797,24 +14864,58 @@ static void Run_d6(const float *in, const float *skip, float *out, const float *
  *       tile prefetches into L2 its share of the next panel, one 64-byte line every 1 input
  *       channel (spread over the 1 tiles of a block)
  *
- * stage 4: the input times the gate, 196 pixels x 240 channels (scalar code)
+ * stage 4: the input times the gate, 196 pixels x 240 channels (vector code)
  *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [64][240], se_b1 [64], se_w2 [240][64], se_b2 [240]
  */
-/* scalar/gpool.c.in: layer q6, stage 1 (global average over 196 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_q6_S1_8c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q6, stage 1 (global average over 196 pixels): tile 32c1p, 32 channels x 1 pixel (scalar code) */
+static void Gpool_q6_S1_32c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 240; c += 8) {
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+    for (int c = 0; c < 224; c += 32) {
+        __m256 a0 = _mm256_loadu_ps(in + c);
+        __m256 a1 = _mm256_loadu_ps(in + c + 8);
+        __m256 a2 = _mm256_loadu_ps(in + c + 16);
+        __m256 a3 = _mm256_loadu_ps(in + c + 24);
         for (int p = 1; p < 196; ++p) {
             const float *restrict x = in + 240 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
+            a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
+            a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
+            a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + 24));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 1.960000000e+02f;
-            out[c + j] = v;
+        {
+            __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a1, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 8, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a2, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 16, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a3, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 24, vo);
+        }
+    }
+    {   /* 2 more vectors */
+        __m256 a0 = _mm256_loadu_ps(in + 224);
+        __m256 a1 = _mm256_loadu_ps(in + 232);
+        for (int p = 1; p < 196; ++p) {
+            const float *restrict x = in + 240 * p + 224;
+            a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
+            a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + 224, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a1, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + 232, vo);
         }
     }
 }
@@ -14956,13 +15057,15 @@ static void Pw_q6_S3_1x32(const float *restrict in, float *restrict out, const f
     }
 }
 
-/* scalar/scale.c.in: layer q6, stage 4 (the input times the gate): tile 240c1p, 240 channels x 1 pixel (scalar code) */
+/* simd/scale.c.in: layer q6, stage 4 (the input times the gate): tile 240c1p, 240 channels x 1 pixel (scalar code) */
 static void Scale_q6_S4_240c1p(const float *restrict in, float *restrict out, const float *restrict e)
 {
     for (int p = 0; p < 196; ++p) {
-        for (int c = 0; c < 240; ++c) {
-            float v = in[240 * p + c] * e[c];
-            out[240 * p + c] = v;
+        for (int c = 0; c < 240; c += 8) {
+            {
+                __m256 vo = _mm256_mul_ps(_mm256_loadu_ps(in + 240 * p + c), _mm256_loadu_ps(e + c));
+                _mm256_storeu_ps(out + 240 * p + c, vo);
+            }
         }
     }
 }
@@ -15010,7 +15113,7 @@ void mbv3s_q6(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 304,   /* stage 3's output in scratch */
         S3_W = 15424,   /* stage 3's packed weights */
     };
-    Gpool_q6_S1_8c1p(in, scratch);
+    Gpool_q6_S1_32c1p(in, scratch);
     Pw_q6_S2_1x32(scratch, scratch + S2_OUT, packed);
     Pw_q6_S3_1x32(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q6_S4_240c1p(in, out, scratch + S3_OUT);
@@ -18621,7 +18724,8 @@ static void Run_d7(const float *in, const float *skip, float *out, const float *
  * MACs 54720, parameters 7832
  * packed weights 7832 floats, scratch 272 floats
  *
- * stage 1: global average over 196 pixels -> 120 channels (scalar code)
+ * stage 1: global average over 196 pixels -> 120 channels (vector code: 4 vectors of channels per
+ *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 120 -> 32 channels
  *   tile: dense projection, 1 pixels x 32 outputs x 120 inputs: 1x32 register tile (1 pixels x 4
@@ -18642,24 +18746,64 @@ static void Run_d7(const float *in, const float *skip, float *out, const float *
  *       panels + 24-channel tail (masked vector code); pixel tiles outer: all 16 KiB of weights
  *       stay in L1 across the panels
  *
- * stage 4: the input times the gate, 196 pixels x 120 channels (scalar code)
+ * stage 4: the input times the gate, 196 pixels x 120 channels (vector code)
  *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [32][120], se_b1 [32], se_w2 [120][32], se_b2 [120]
  */
-/* scalar/gpool.c.in: layer q7, stage 1 (global average over 196 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_q7_S1_8c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q7, stage 1 (global average over 196 pixels): tile 32c1p, 32 channels x 1 pixel (scalar code) */
+static void Gpool_q7_S1_32c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 120; c += 8) {
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+    for (int c = 0; c < 96; c += 32) {
+        __m256 a0 = _mm256_loadu_ps(in + c);
+        __m256 a1 = _mm256_loadu_ps(in + c + 8);
+        __m256 a2 = _mm256_loadu_ps(in + c + 16);
+        __m256 a3 = _mm256_loadu_ps(in + c + 24);
         for (int p = 1; p < 196; ++p) {
             const float *restrict x = in + 120 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
+            a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
+            a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
+            a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + 24));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 1.960000000e+02f;
-            out[c + j] = v;
+        {
+            __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a1, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 8, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a2, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 16, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a3, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 24, vo);
+        }
+    }
+    {   /* 3 more vectors */
+        __m256 a0 = _mm256_loadu_ps(in + 96);
+        __m256 a1 = _mm256_loadu_ps(in + 104);
+        __m256 a2 = _mm256_loadu_ps(in + 112);
+        for (int p = 1; p < 196; ++p) {
+            const float *restrict x = in + 120 * p + 96;
+            a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
+            a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
+            a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + 96, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a1, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + 104, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a2, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + 112, vo);
         }
     }
 }
@@ -18798,13 +18942,15 @@ static void Pw_q7_S3_1x32(const float *restrict in, float *restrict out, const f
     }
 }
 
-/* scalar/scale.c.in: layer q7, stage 4 (the input times the gate): tile 120c1p, 120 channels x 1 pixel (scalar code) */
+/* simd/scale.c.in: layer q7, stage 4 (the input times the gate): tile 120c1p, 120 channels x 1 pixel (scalar code) */
 static void Scale_q7_S4_120c1p(const float *restrict in, float *restrict out, const float *restrict e)
 {
     for (int p = 0; p < 196; ++p) {
-        for (int c = 0; c < 120; ++c) {
-            float v = in[120 * p + c] * e[c];
-            out[120 * p + c] = v;
+        for (int c = 0; c < 120; c += 8) {
+            {
+                __m256 vo = _mm256_mul_ps(_mm256_loadu_ps(in + 120 * p + c), _mm256_loadu_ps(e + c));
+                _mm256_storeu_ps(out + 120 * p + c, vo);
+            }
         }
     }
 }
@@ -18852,7 +18998,7 @@ void mbv3s_q7(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 152,   /* stage 3's output in scratch */
         S3_W = 3872,    /* stage 3's packed weights */
     };
-    Gpool_q7_S1_8c1p(in, scratch);
+    Gpool_q7_S1_32c1p(in, scratch);
     Pw_q7_S2_1x32(scratch, scratch + S2_OUT, packed);
     Pw_q7_S3_1x32(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q7_S4_120c1p(in, out, scratch + S3_OUT);
@@ -22522,7 +22668,8 @@ static void Run_d8(const float *in, const float *skip, float *out, const float *
  * MACs 67968, parameters 11704
  * packed weights 11704 floats, scratch 328 floats
  *
- * stage 1: global average over 196 pixels -> 144 channels (scalar code)
+ * stage 1: global average over 196 pixels -> 144 channels (vector code: 4 vectors of channels per
+ *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 144 -> 40 channels
  *   tile: dense projection, 1 pixels x 40 outputs x 144 inputs: 1x24 register tile (1 pixels x 3
@@ -22544,24 +22691,58 @@ static void Run_d8(const float *in, const float *skip, float *out, const float *
  *       panels + 16-channel tail (masked vector code); pixel tiles outer: all 24 KiB of weights
  *       stay in L1 across the panels
  *
- * stage 4: the input times the gate, 196 pixels x 144 channels (scalar code)
+ * stage 4: the input times the gate, 196 pixels x 144 channels (vector code)
  *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [40][144], se_b1 [40], se_w2 [144][40], se_b2 [144]
  */
-/* scalar/gpool.c.in: layer q8, stage 1 (global average over 196 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_q8_S1_8c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q8, stage 1 (global average over 196 pixels): tile 32c1p, 32 channels x 1 pixel (scalar code) */
+static void Gpool_q8_S1_32c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 144; c += 8) {
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+    for (int c = 0; c < 128; c += 32) {
+        __m256 a0 = _mm256_loadu_ps(in + c);
+        __m256 a1 = _mm256_loadu_ps(in + c + 8);
+        __m256 a2 = _mm256_loadu_ps(in + c + 16);
+        __m256 a3 = _mm256_loadu_ps(in + c + 24);
         for (int p = 1; p < 196; ++p) {
             const float *restrict x = in + 144 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
+            a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
+            a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
+            a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + 24));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 1.960000000e+02f;
-            out[c + j] = v;
+        {
+            __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a1, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 8, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a2, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 16, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a3, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + c + 24, vo);
+        }
+    }
+    {   /* 2 more vectors */
+        __m256 a0 = _mm256_loadu_ps(in + 128);
+        __m256 a1 = _mm256_loadu_ps(in + 136);
+        for (int p = 1; p < 196; ++p) {
+            const float *restrict x = in + 144 * p + 128;
+            a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
+            a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + 128, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a1, _mm256_set1_ps((1.0f / 1.960000000e+02f)));
+            _mm256_storeu_ps(out + 136, vo);
         }
     }
 }
@@ -22710,13 +22891,15 @@ static void Pw_q8_S3_1x32(const float *restrict in, float *restrict out, const f
     }
 }
 
-/* scalar/scale.c.in: layer q8, stage 4 (the input times the gate): tile 144c1p, 144 channels x 1 pixel (scalar code) */
+/* simd/scale.c.in: layer q8, stage 4 (the input times the gate): tile 144c1p, 144 channels x 1 pixel (scalar code) */
 static void Scale_q8_S4_144c1p(const float *restrict in, float *restrict out, const float *restrict e)
 {
     for (int p = 0; p < 196; ++p) {
-        for (int c = 0; c < 144; ++c) {
-            float v = in[144 * p + c] * e[c];
-            out[144 * p + c] = v;
+        for (int c = 0; c < 144; c += 8) {
+            {
+                __m256 vo = _mm256_mul_ps(_mm256_loadu_ps(in + 144 * p + c), _mm256_loadu_ps(e + c));
+                _mm256_storeu_ps(out + 144 * p + c, vo);
+            }
         }
     }
 }
@@ -22774,7 +22957,7 @@ void mbv3s_q8(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 184,   /* stage 3's output in scratch */
         S3_W = 5800,    /* stage 3's packed weights */
     };
-    Gpool_q8_S1_8c1p(in, scratch);
+    Gpool_q8_S1_32c1p(in, scratch);
     Pw_q8_S2_1x24(scratch, scratch + S2_OUT, packed);
     Pw_q8_S3_1x32(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q8_S4_144c1p(in, out, scratch + S3_OUT);
@@ -24604,7 +24787,8 @@ static void Run_d9(const float *in, const float *skip, float *out, const float *
  * MACs 69696, parameters 41832
  * packed weights 41832 floats, scratch 648 floats
  *
- * stage 1: global average over 49 pixels -> 288 channels (scalar code)
+ * stage 1: global average over 49 pixels -> 288 channels (vector code: 4 vectors of channels per
+ *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 288 -> 72 channels
  *   tile: dense projection, 1 pixels x 72 outputs x 288 inputs: 1x24 register tile (1 pixels x 3
@@ -24630,24 +24814,41 @@ static void Run_d9(const float *in, const float *skip, float *out, const float *
  *       the next panel, one 64-byte line every 1 input channel (spread over the 1 tiles of a
  *       block)
  *
- * stage 4: the input times the gate, 49 pixels x 288 channels (scalar code)
+ * stage 4: the input times the gate, 49 pixels x 288 channels (vector code)
  *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [72][288], se_b1 [72], se_w2 [288][72], se_b2 [288]
  */
-/* scalar/gpool.c.in: layer q9, stage 1 (global average over 49 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_q9_S1_8c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q9, stage 1 (global average over 49 pixels): tile 32c1p, 32 channels x 1 pixel (scalar code) */
+static void Gpool_q9_S1_32c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 288; c += 8) {
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+    for (int c = 0; c < 288; c += 32) {
+        __m256 a0 = _mm256_loadu_ps(in + c);
+        __m256 a1 = _mm256_loadu_ps(in + c + 8);
+        __m256 a2 = _mm256_loadu_ps(in + c + 16);
+        __m256 a3 = _mm256_loadu_ps(in + c + 24);
         for (int p = 1; p < 49; ++p) {
             const float *restrict x = in + 288 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
+            a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
+            a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
+            a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + 24));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 4.900000000e+01f;
-            out[c + j] = v;
+        {
+            __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a1, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 8, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a2, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 16, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a3, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 24, vo);
         }
     }
 }
@@ -24752,13 +24953,15 @@ static void Pw_q9_S3_1x32(const float *restrict in, float *restrict out, const f
     }
 }
 
-/* scalar/scale.c.in: layer q9, stage 4 (the input times the gate): tile 288c1p, 288 channels x 1 pixel (scalar code) */
+/* simd/scale.c.in: layer q9, stage 4 (the input times the gate): tile 288c1p, 288 channels x 1 pixel (scalar code) */
 static void Scale_q9_S4_288c1p(const float *restrict in, float *restrict out, const float *restrict e)
 {
     for (int p = 0; p < 49; ++p) {
-        for (int c = 0; c < 288; ++c) {
-            float v = in[288 * p + c] * e[c];
-            out[288 * p + c] = v;
+        for (int c = 0; c < 288; c += 8) {
+            {
+                __m256 vo = _mm256_mul_ps(_mm256_loadu_ps(in + 288 * p + c), _mm256_loadu_ps(e + c));
+                _mm256_storeu_ps(out + 288 * p + c, vo);
+            }
         }
     }
 }
@@ -24796,7 +24999,7 @@ void mbv3s_q9(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 360,   /* stage 3's output in scratch */
         S3_W = 20808,   /* stage 3's packed weights */
     };
-    Gpool_q9_S1_8c1p(in, scratch);
+    Gpool_q9_S1_32c1p(in, scratch);
     Pw_q9_S2_1x24(scratch, scratch + S2_OUT, packed);
     Pw_q9_S3_1x32(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q9_S4_288c1p(in, out, scratch + S3_OUT);
@@ -28184,7 +28387,8 @@ static void Run_d10(const float *in, const float *skip, float *out, const float 
  * MACs 222336, parameters 166608
  * packed weights 166608 floats, scratch 1296 floats
  *
- * stage 1: global average over 49 pixels -> 576 channels (scalar code)
+ * stage 1: global average over 49 pixels -> 576 channels (vector code: 4 vectors of channels per
+ *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 576 -> 144 channels
  *   tile: dense projection, 1 pixels x 144 outputs x 576 inputs: 1x32 register tile (1 pixels x 4
@@ -28210,24 +28414,41 @@ static void Run_d10(const float *in, const float *skip, float *out, const float 
  *       the next panel, one 64-byte line every 1 input channel (spread over the 1 tiles of a
  *       block)
  *
- * stage 4: the input times the gate, 49 pixels x 576 channels (scalar code)
+ * stage 4: the input times the gate, 49 pixels x 576 channels (vector code)
  *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [144][576], se_b1 [144], se_w2 [576][144], se_b2 [576]
  */
-/* scalar/gpool.c.in: layer q10, stage 1 (global average over 49 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_q10_S1_8c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q10, stage 1 (global average over 49 pixels): tile 32c1p, 32 channels x 1 pixel (scalar code) */
+static void Gpool_q10_S1_32c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 576; c += 8) {
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+    for (int c = 0; c < 576; c += 32) {
+        __m256 a0 = _mm256_loadu_ps(in + c);
+        __m256 a1 = _mm256_loadu_ps(in + c + 8);
+        __m256 a2 = _mm256_loadu_ps(in + c + 16);
+        __m256 a3 = _mm256_loadu_ps(in + c + 24);
         for (int p = 1; p < 49; ++p) {
             const float *restrict x = in + 576 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
+            a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
+            a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
+            a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + 24));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 4.900000000e+01f;
-            out[c + j] = v;
+        {
+            __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a1, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 8, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a2, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 16, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a3, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 24, vo);
         }
     }
 }
@@ -28369,13 +28590,15 @@ static void Pw_q10_S3_1x32(const float *restrict in, float *restrict out, const 
     }
 }
 
-/* scalar/scale.c.in: layer q10, stage 4 (the input times the gate): tile 576c1p, 576 channels x 1 pixel (scalar code) */
+/* simd/scale.c.in: layer q10, stage 4 (the input times the gate): tile 576c1p, 576 channels x 1 pixel (scalar code) */
 static void Scale_q10_S4_576c1p(const float *restrict in, float *restrict out, const float *restrict e)
 {
     for (int p = 0; p < 49; ++p) {
-        for (int c = 0; c < 576; ++c) {
-            float v = in[576 * p + c] * e[c];
-            out[576 * p + c] = v;
+        for (int c = 0; c < 576; c += 8) {
+            {
+                __m256 vo = _mm256_mul_ps(_mm256_loadu_ps(in + 576 * p + c), _mm256_loadu_ps(e + c));
+                _mm256_storeu_ps(out + 576 * p + c, vo);
+            }
         }
     }
 }
@@ -28423,7 +28646,7 @@ void mbv3s_q10(const float *restrict in, float *restrict out, const float *restr
         S3_OUT = 720,   /* stage 3's output in scratch */
         S3_W = 83088,   /* stage 3's packed weights */
     };
-    Gpool_q10_S1_8c1p(in, scratch);
+    Gpool_q10_S1_32c1p(in, scratch);
     Pw_q10_S2_1x32(scratch, scratch + S2_OUT, packed);
     Pw_q10_S3_1x32(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q10_S4_576c1p(in, out, scratch + S3_OUT);
@@ -31828,7 +32051,8 @@ static void Run_d11(const float *in, const float *skip, float *out, const float 
  * MACs 222336, parameters 166608
  * packed weights 166608 floats, scratch 1296 floats
  *
- * stage 1: global average over 49 pixels -> 576 channels (scalar code)
+ * stage 1: global average over 49 pixels -> 576 channels (vector code: 4 vectors of channels per
+ *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 576 -> 144 channels
  *   tile: dense projection, 1 pixels x 144 outputs x 576 inputs: 1x32 register tile (1 pixels x 4
@@ -31854,24 +32078,41 @@ static void Run_d11(const float *in, const float *skip, float *out, const float 
  *       the next panel, one 64-byte line every 1 input channel (spread over the 1 tiles of a
  *       block)
  *
- * stage 4: the input times the gate, 49 pixels x 576 channels (scalar code)
+ * stage 4: the input times the gate, 49 pixels x 576 channels (vector code)
  *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [144][576], se_b1 [144], se_w2 [576][144], se_b2 [576]
  */
-/* scalar/gpool.c.in: layer q11, stage 1 (global average over 49 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_q11_S1_8c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q11, stage 1 (global average over 49 pixels): tile 32c1p, 32 channels x 1 pixel (scalar code) */
+static void Gpool_q11_S1_32c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 576; c += 8) {
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+    for (int c = 0; c < 576; c += 32) {
+        __m256 a0 = _mm256_loadu_ps(in + c);
+        __m256 a1 = _mm256_loadu_ps(in + c + 8);
+        __m256 a2 = _mm256_loadu_ps(in + c + 16);
+        __m256 a3 = _mm256_loadu_ps(in + c + 24);
         for (int p = 1; p < 49; ++p) {
             const float *restrict x = in + 576 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
+            a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
+            a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
+            a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + 24));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 4.900000000e+01f;
-            out[c + j] = v;
+        {
+            __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a1, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 8, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a2, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 16, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a3, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 24, vo);
         }
     }
 }
@@ -32013,13 +32254,15 @@ static void Pw_q11_S3_1x32(const float *restrict in, float *restrict out, const 
     }
 }
 
-/* scalar/scale.c.in: layer q11, stage 4 (the input times the gate): tile 576c1p, 576 channels x 1 pixel (scalar code) */
+/* simd/scale.c.in: layer q11, stage 4 (the input times the gate): tile 576c1p, 576 channels x 1 pixel (scalar code) */
 static void Scale_q11_S4_576c1p(const float *restrict in, float *restrict out, const float *restrict e)
 {
     for (int p = 0; p < 49; ++p) {
-        for (int c = 0; c < 576; ++c) {
-            float v = in[576 * p + c] * e[c];
-            out[576 * p + c] = v;
+        for (int c = 0; c < 576; c += 8) {
+            {
+                __m256 vo = _mm256_mul_ps(_mm256_loadu_ps(in + 576 * p + c), _mm256_loadu_ps(e + c));
+                _mm256_storeu_ps(out + 576 * p + c, vo);
+            }
         }
     }
 }
@@ -32067,7 +32310,7 @@ void mbv3s_q11(const float *restrict in, float *restrict out, const float *restr
         S3_OUT = 720,   /* stage 3's output in scratch */
         S3_W = 83088,   /* stage 3's packed weights */
     };
-    Gpool_q11_S1_8c1p(in, scratch);
+    Gpool_q11_S1_32c1p(in, scratch);
     Pw_q11_S2_1x32(scratch, scratch + S2_OUT, packed);
     Pw_q11_S3_1x32(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q11_S4_576c1p(in, out, scratch + S3_OUT);
@@ -32556,24 +32799,42 @@ static void Run_head(const float *in, const float *skip, float *out, const float
  * MACs 28224, parameters 0
  * packed weights 0 floats, scratch 0 floats
  *
- * stage 1: global average over 49 pixels -> 576 channels (scalar code)
+ * stage 1: global average over 49 pixels -> 576 channels (vector code: 4 vectors of channels per
+ *     pass over the pixels)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/gpool.c.in: layer pool, stage 1 (global average over 49 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_pool_8c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer pool, stage 1 (global average over 49 pixels): tile 32c1p, 32 channels x 1 pixel (scalar code) */
+static void Gpool_pool_32c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 576; c += 8) {
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+    for (int c = 0; c < 576; c += 32) {
+        __m256 a0 = _mm256_loadu_ps(in + c);
+        __m256 a1 = _mm256_loadu_ps(in + c + 8);
+        __m256 a2 = _mm256_loadu_ps(in + c + 16);
+        __m256 a3 = _mm256_loadu_ps(in + c + 24);
         for (int p = 1; p < 49; ++p) {
             const float *restrict x = in + 576 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
+            a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
+            a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
+            a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + 24));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 4.900000000e+01f;
-            out[c + j] = v;
+        {
+            __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a1, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 8, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a2, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 16, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a3, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 24, vo);
         }
     }
 }
@@ -32588,7 +32849,7 @@ void mbv3s_pool_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer pool: runs its stage */
 void mbv3s_pool(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Gpool_pool_8c1p(in, out);
+    Gpool_pool_32c1p(in, out);
     (void)packed;
     (void)scratch;
 }

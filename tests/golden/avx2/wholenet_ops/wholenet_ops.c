@@ -22535,36 +22535,54 @@ static void Run_mp_s3(const float *in, const float *skip, float *out, const floa
  * MACs 1813, parameters 0
  * packed weights 0 floats, scratch 0 floats
  *
- * stage 1: global average over 49 pixels -> 37 channels (scalar code)
+ * stage 1: global average over 49 pixels -> 37 channels (vector code: 4 vectors of channels per
+ *     pass over the pixels)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/gpool.c.in: layer gap, stage 1 (global average over 49 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_gap_8c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer gap, stage 1 (global average over 49 pixels): tile 32c1p, 32 channels x 1 pixel (scalar code) */
+static void Gpool_gap_32c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 32; c += 8) {
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+    {
+        const int c = 0;
+        __m256 a0 = _mm256_loadu_ps(in + c);
+        __m256 a1 = _mm256_loadu_ps(in + c + 8);
+        __m256 a2 = _mm256_loadu_ps(in + c + 16);
+        __m256 a3 = _mm256_loadu_ps(in + c + 24);
         for (int p = 1; p < 49; ++p) {
             const float *restrict x = in + 37 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
+            a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
+            a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
+            a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + 24));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 4.900000000e+01f;
-            out[c + j] = v;
+        {
+            __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a1, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 8, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a2, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 16, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a3, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_storeu_ps(out + c + 24, vo);
         }
     }
-    {   /* 5-channel tail */
-        float acc[5];
-        for (int j = 0; j < 5; ++j) acc[j] = in[j + 32];
+    {   /* 5-channel tail, masked */
+        __m256 a0 = _mm256_maskload_ps(in + 32, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0));
         for (int p = 1; p < 49; ++p) {
             const float *restrict x = in + 37 * p + 32;
-            for (int j = 0; j < 5; ++j) acc[j] += x[j];
+            a0 = _mm256_add_ps(a0, _mm256_maskload_ps(x, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0)));
         }
-        for (int j = 0; j < 5; ++j) {
-            float v = acc[j] / 4.900000000e+01f;
-            out[j + 32] = v;
+        {
+            __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm256_maskstore_ps(out + 32, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
         }
     }
 }
@@ -22579,7 +22597,7 @@ void wholenet_ops_gap_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer gap: runs its stage */
 void wholenet_ops_gap(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Gpool_gap_8c1p(in, out);
+    Gpool_gap_32c1p(in, out);
     (void)packed;
     (void)scratch;
 }
@@ -22598,39 +22616,38 @@ static void Run_gap(const float *in, const float *skip, float *out, const float 
  * MACs 135, parameters 0
  * packed weights 0 floats, scratch 0 floats
  *
- * stage 1: global maximum over 15 pixels -> 9 channels (scalar code)
+ * stage 1: global maximum over 15 pixels -> 9 channels (vector code: 1 vectors of channels per
+ *     pass over the pixels)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/gpool.c.in: layer gmp, stage 1 (global maximum over 15 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+/* simd/gpool.c.in: layer gmp, stage 1 (global maximum over 15 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Gpool_gmp_8c1p(const float *restrict in, float *restrict out)
 {
     {
         const int c = 0;
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+        __m256 a0 = _mm256_loadu_ps(in + c);
         for (int p = 1; p < 15; ++p) {
             const float *restrict x = in + 9 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] = x[j] > acc[j] ? x[j] : acc[j];
-        }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j];
-            v = v < 0.0f ? 0.0f : v;
-            out[c + j] = v;
-        }
-    }
-    {   /* 1-channel tail */
-        float acc[1];
-        acc[0] = in[8];
-        for (int p = 1; p < 15; ++p) {
-            const float *restrict x = in + 9 * p + 8;
-            acc[0] = x[0] > acc[0] ? x[0] : acc[0];
+            a0 = _mm256_max_ps(a0, _mm256_loadu_ps(x));
         }
         {
-            float v = acc[0];
-            v = v < 0.0f ? 0.0f : v;
-            out[8] = v;
+            __m256 vo = a0;
+            vo = _mm256_max_ps(vo, _mm256_set1_ps(0.0f));
+            _mm256_storeu_ps(out + c, vo);
+        }
+    }
+    {   /* 1-channel tail, masked */
+        __m256 a0 = _mm256_maskload_ps(in + 8, _mm256_setr_epi32(-1, 0, 0, 0, 0, 0, 0, 0));
+        for (int p = 1; p < 15; ++p) {
+            const float *restrict x = in + 9 * p + 8;
+            a0 = _mm256_max_ps(a0, _mm256_maskload_ps(x, _mm256_setr_epi32(-1, 0, 0, 0, 0, 0, 0, 0)));
+        }
+        {
+            __m256 vo = a0;
+            vo = _mm256_max_ps(vo, _mm256_set1_ps(0.0f));
+            _mm256_maskstore_ps(out + 8, _mm256_setr_epi32(-1, 0, 0, 0, 0, 0, 0, 0), vo);
         }
     }
 }
@@ -22658,37 +22675,36 @@ static void Run_gmp(const float *in, const float *skip, float *out, const float 
 }
 
 /* ---- layer 16 "gap1res": pool --------------------------------------
- * input 1x1x12 -> output 1x1x12 (NHWC, float32)
+ * input 1x1x13 -> output 1x1x13 (NHWC, float32)
  * global average over the 1x1 pixels
  * act none, bias no, residual: the layer's input
- * MACs 12, parameters 0
+ * MACs 13, parameters 0
  * packed weights 0 floats, scratch 0 floats
  *
- * stage 1: global average over 1 pixels -> 12 channels (scalar code)
+ * stage 1: global average over 1 pixels -> 13 channels (vector code: 1 vectors of channels per
+ *     pass over the pixels)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/gpool.c.in: layer gap1res, stage 1 (global average over 1 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+/* simd/gpool.c.in: layer gap1res, stage 1 (global average over 1 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Gpool_gap1res_8c1p(const float *restrict in, float *restrict out, const float *restrict res)
 {
     {
         const int c = 0;
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 1.000000000e+00f;
-            v += res[c + j];
-            out[c + j] = v;
+        __m256 a0 = _mm256_loadu_ps(in + c);
+        {
+            __m256 vo = a0;
+            vo = _mm256_add_ps(vo, _mm256_loadu_ps(res + c));
+            _mm256_storeu_ps(out + c, vo);
         }
     }
-    {   /* 4-channel tail */
-        float acc[4];
-        for (int j = 0; j < 4; ++j) acc[j] = in[j + 8];
-        for (int j = 0; j < 4; ++j) {
-            float v = acc[j] / 1.000000000e+00f;
-            v += res[j + 8];
-            out[j + 8] = v;
+    {   /* 5-channel tail, masked */
+        __m256 a0 = _mm256_maskload_ps(in + 8, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0));
+        {
+            __m256 vo = a0;
+            vo = _mm256_add_ps(vo, _mm256_maskload_ps(res + 8, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0)));
+            _mm256_maskstore_ps(out + 8, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
         }
     }
 }
@@ -22880,7 +22896,8 @@ static void Run_fc_img(const float *in, const float *skip, float *out, const flo
  * MACs 2400, parameters 416
  * packed weights 416 floats, scratch 56 floats
  *
- * stage 1: global average over 42 pixels -> 24 channels (scalar code)
+ * stage 1: global average over 42 pixels -> 24 channels (vector code: 3 vectors of channels per
+ *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 24 -> 8 channels
  *   tile: dense projection, 1 pixels x 8 outputs x 24 inputs: 1x8 register tile (1 pixels x 1
@@ -22900,24 +22917,36 @@ static void Run_fc_img(const float *in, const float *skip, float *out, const flo
  *       ymm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
  *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
- * stage 4: the input times the gate, 42 pixels x 24 channels (scalar code)
+ * stage 4: the input times the gate, 42 pixels x 24 channels (vector code)
  *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [8][24], se_b1 [8], se_w2 [24][8], se_b2 [24]
  */
-/* scalar/gpool.c.in: layer se_hs, stage 1 (global average over 42 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_se_hs_S1_8c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer se_hs, stage 1 (global average over 42 pixels): tile 24c1p, 24 channels x 1 pixel (scalar code) */
+static void Gpool_se_hs_S1_24c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 24; c += 8) {
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+    {
+        const int c = 0;
+        __m256 a0 = _mm256_loadu_ps(in + c);
+        __m256 a1 = _mm256_loadu_ps(in + c + 8);
+        __m256 a2 = _mm256_loadu_ps(in + c + 16);
         for (int p = 1; p < 42; ++p) {
             const float *restrict x = in + 24 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
+            a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + 8));
+            a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + 16));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 4.200000000e+01f;
-            out[c + j] = v;
+        {
+            __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 4.200000000e+01f)));
+            _mm256_storeu_ps(out + c, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a1, _mm256_set1_ps((1.0f / 4.200000000e+01f)));
+            _mm256_storeu_ps(out + c + 8, vo);
+        }
+        {
+            __m256 vo = _mm256_mul_ps(a2, _mm256_set1_ps((1.0f / 4.200000000e+01f)));
+            _mm256_storeu_ps(out + c + 16, vo);
         }
     }
 }
@@ -22990,13 +23019,15 @@ static void Pw_se_hs_S3_1x24(const float *restrict in, float *restrict out, cons
     }
 }
 
-/* scalar/scale.c.in: layer se_hs, stage 4 (the input times the gate): tile 24c1p, 24 channels x 1 pixel (scalar code) */
+/* simd/scale.c.in: layer se_hs, stage 4 (the input times the gate): tile 24c1p, 24 channels x 1 pixel (scalar code) */
 static void Scale_se_hs_S4_24c1p(const float *restrict in, float *restrict out, const float *restrict e)
 {
     for (int p = 0; p < 42; ++p) {
-        for (int c = 0; c < 24; ++c) {
-            float v = in[24 * p + c] * e[c];
-            out[24 * p + c] = v;
+        for (int c = 0; c < 24; c += 8) {
+            {
+                __m256 vo = _mm256_mul_ps(_mm256_loadu_ps(in + 24 * p + c), _mm256_loadu_ps(e + c));
+                _mm256_storeu_ps(out + 24 * p + c, vo);
+            }
         }
     }
 }
@@ -23034,7 +23065,7 @@ void wholenet_ops_se_hs(const float *restrict in, float *restrict out, const flo
         S3_OUT = 32,   /* stage 3's output in scratch */
         S3_W = 200,    /* stage 3's packed weights */
     };
-    Gpool_se_hs_S1_8c1p(in, scratch);
+    Gpool_se_hs_S1_24c1p(in, scratch);
     Pw_se_hs_S2_1x8(scratch, scratch + S2_OUT, packed);
     Pw_se_hs_S3_1x24(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_se_hs_S4_24c1p(in, out, scratch + S3_OUT);
@@ -23055,7 +23086,8 @@ static void Run_se_hs(const float *in, const float *skip, float *out, const floa
  * MACs 494, parameters 94
  * packed weights 176 floats, scratch 29 floats
  *
- * stage 1: global average over 16 pixels -> 13 channels (scalar code)
+ * stage 1: global average over 16 pixels -> 13 channels (vector code: 1 vectors of channels per
+ *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 13 -> 3 channels
  *   tile: dense projection, 1 pixels x 3 outputs x 13 inputs: 1x3 register tile (1 pixels x 1
@@ -23075,37 +23107,35 @@ static void Run_se_hs(const float *in, const float *skip, float *out, const floa
  *       ymm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
  *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
- * stage 4: the input times the gate, 16 pixels x 13 channels (scalar code)
+ * stage 4: the input times the gate, 16 pixels x 13 channels (vector code)
  *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [3][13], se_b1 [3], se_w2 [13][3], se_b2 [13]
  */
-/* scalar/gpool.c.in: layer se_sig, stage 1 (global average over 16 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+/* simd/gpool.c.in: layer se_sig, stage 1 (global average over 16 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Gpool_se_sig_S1_8c1p(const float *restrict in, float *restrict out)
 {
     {
         const int c = 0;
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+        __m256 a0 = _mm256_loadu_ps(in + c);
         for (int p = 1; p < 16; ++p) {
             const float *restrict x = in + 13 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 1.600000000e+01f;
-            out[c + j] = v;
+        {
+            __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 1.600000000e+01f)));
+            _mm256_storeu_ps(out + c, vo);
         }
     }
-    {   /* 5-channel tail */
-        float acc[5];
-        for (int j = 0; j < 5; ++j) acc[j] = in[j + 8];
+    {   /* 5-channel tail, masked */
+        __m256 a0 = _mm256_maskload_ps(in + 8, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0));
         for (int p = 1; p < 16; ++p) {
             const float *restrict x = in + 13 * p + 8;
-            for (int j = 0; j < 5; ++j) acc[j] += x[j];
+            a0 = _mm256_add_ps(a0, _mm256_maskload_ps(x, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0)));
         }
-        for (int j = 0; j < 5; ++j) {
-            float v = acc[j] / 1.600000000e+01f;
-            out[j + 8] = v;
+        {
+            __m256 vo = _mm256_mul_ps(a0, _mm256_set1_ps((1.0f / 1.600000000e+01f)));
+            _mm256_maskstore_ps(out + 8, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
         }
     }
 }
@@ -23180,15 +23210,26 @@ static void Pw_se_sig_S3_1x13(const float *restrict in, float *restrict out, con
     }
 }
 
-/* scalar/scale.c.in: layer se_sig, stage 4 (the input times the gate): tile 13c1p, 13 channels x 1 pixel (scalar code) */
+/* simd/scale.c.in: layer se_sig, stage 4 (the input times the gate): tile 13c1p, 13 channels x 1 pixel (scalar code) */
 static void Scale_se_sig_S4_13c1p(const float *restrict in, float *restrict out, const float *restrict e, const float *restrict res)
 {
     for (int p = 0; p < 16; ++p) {
-        for (int c = 0; c < 13; ++c) {
-            float v = in[13 * p + c] * e[c];
-            v += res[13 * p + c];
-            v = v < 0.0f ? 0.0f : v;
-            out[13 * p + c] = v;
+        {
+            const int c = 0;
+            {
+                __m256 vo = _mm256_mul_ps(_mm256_loadu_ps(in + 13 * p + c), _mm256_loadu_ps(e + c));
+                vo = _mm256_add_ps(vo, _mm256_loadu_ps(res + 13 * p + c));
+                vo = _mm256_max_ps(vo, _mm256_set1_ps(0.0f));
+                _mm256_storeu_ps(out + 13 * p + c, vo);
+            }
+        }
+        {   /* 5-channel tail, masked */
+            {
+                __m256 vo = _mm256_mul_ps(_mm256_maskload_ps(in + 13 * p + 8, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0)), _mm256_maskload_ps(e + 8, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0)));
+                vo = _mm256_add_ps(vo, _mm256_maskload_ps(res + 13 * p + 8, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0)));
+                vo = _mm256_max_ps(vo, _mm256_set1_ps(0.0f));
+                _mm256_maskstore_ps(out + 13 * p + 8, _mm256_setr_epi32(-1, -1, -1, -1, -1, 0, 0, 0), vo);
+            }
         }
     }
 }
@@ -23695,17 +23736,17 @@ const sg_layer wholenet_ops_layers[WHOLENET_OPS_LAYER_COUNT] = {
     },
     {
         .name = "gap1res", .op = SG_OP_POOL,
-        .in_h = 1, .in_w = 1, .in_c = 12,
-        .out_h = 1, .out_w = 1, .out_c = 12,
+        .in_h = 1, .in_w = 1, .in_c = 13,
+        .out_h = 1, .out_w = 1, .out_c = 13,
         .kh = 1, .kw = 1, .sh = 1, .sw = 1, .dh = 1, .dw = 1,
         .pt = 0, .pl = 0, .pb = 0, .pr = 0, .mult = 1,
-        .mid_h = 1, .mid_w = 1, .mid_c = 12,
+        .mid_h = 1, .mid_w = 1, .mid_c = 13,
         .groups = 1,
         .pool = SG_POOL_AVG, .count_pad = 0,
         .bias = 0,
         .dw_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .mid_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f },
         .residual = SG_RESIDUAL_SELF, .skip_layer = -1,
-        .macs = 12LL, .params = 0LL,
+        .macs = 13LL, .params = 0LL,
         .packed_floats = 0, .scratch_floats = 0,
         .pack = wholenet_ops_gap1res_pack, .run = Run_gap1res
     },

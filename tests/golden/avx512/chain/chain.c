@@ -5683,7 +5683,8 @@ static void Run_d1(const float *in, const float *skip, float *out, const float *
  * MACs 6976, parameters 280
  * packed weights 416 floats, scratch 40 floats
  *
- * stage 1: global average over 210 pixels -> 16 channels (scalar code)
+ * stage 1: global average over 210 pixels -> 16 channels (vector code: 1 vectors of channels per
+ *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 16 -> 8 channels
  *   tile: dense projection, 1 pixels x 8 outputs x 16 inputs: 1x8 register tile (1 pixels x 1
@@ -5703,24 +5704,24 @@ static void Run_d1(const float *in, const float *skip, float *out, const float *
  *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1
  *       channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
- * stage 4: the input times the gate, 210 pixels x 16 channels (scalar code)
+ * stage 4: the input times the gate, 210 pixels x 16 channels (vector code)
  *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [8][16], se_b1 [8], se_w2 [16][8], se_b2 [16]
  */
-/* scalar/gpool.c.in: layer q1, stage 1 (global average over 210 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_q1_S1_8c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q1, stage 1 (global average over 210 pixels): tile 16c1p, 16 channels x 1 pixel (scalar code) */
+static void Gpool_q1_S1_16c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 16; c += 8) {
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+    {
+        const int c = 0;
+        __m512 a0 = _mm512_loadu_ps(in + c);
         for (int p = 1; p < 210; ++p) {
             const float *restrict x = in + 16 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = _mm512_add_ps(a0, _mm512_loadu_ps(x));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 2.100000000e+02f;
-            out[c + j] = v;
+        {
+            __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 2.100000000e+02f)));
+            _mm512_storeu_ps(out + c, vo);
         }
     }
 }
@@ -5777,13 +5778,16 @@ static void Pw_q1_S3_1x16(const float *restrict in, float *restrict out, const f
     }
 }
 
-/* scalar/scale.c.in: layer q1, stage 4 (the input times the gate): tile 16c1p, 16 channels x 1 pixel (scalar code) */
+/* simd/scale.c.in: layer q1, stage 4 (the input times the gate): tile 16c1p, 16 channels x 1 pixel (scalar code) */
 static void Scale_q1_S4_16c1p(const float *restrict in, float *restrict out, const float *restrict e)
 {
     for (int p = 0; p < 210; ++p) {
-        for (int c = 0; c < 16; ++c) {
-            float v = in[16 * p + c] * e[c];
-            out[16 * p + c] = v;
+        {
+            const int c = 0;
+            {
+                __m512 vo = _mm512_mul_ps(_mm512_loadu_ps(in + 16 * p + c), _mm512_loadu_ps(e + c));
+                _mm512_storeu_ps(out + 16 * p + c, vo);
+            }
         }
     }
 }
@@ -5823,7 +5827,7 @@ void chain_q1(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 24,   /* stage 3's output in scratch */
         S3_W = 272,    /* stage 3's packed weights */
     };
-    Gpool_q1_S1_8c1p(in, scratch);
+    Gpool_q1_S1_16c1p(in, scratch);
     Pw_q1_S2_1x8(scratch, scratch + S2_OUT, packed);
     Pw_q1_S3_1x16(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q1_S4_16c1p(in, out, scratch + S3_OUT);
@@ -8607,7 +8611,8 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  * MACs 11520, parameters 3552
  * packed weights 4336 floats, scratch 168 floats
  *
- * stage 1: global average over 56 pixels -> 72 channels (scalar code)
+ * stage 1: global average over 56 pixels -> 72 channels (vector code: 4 vectors of channels per
+ *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 72 -> 24 channels
  *   tile: dense projection, 1 pixels x 24 outputs x 72 inputs: 1x24 register tile (1 pixels x 2
@@ -8628,24 +8633,53 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  *       channel panel + 8-channel tail (masked vector code); pixel tiles outer: all 8 KiB of
  *       weights stay in L1 across the panels
  *
- * stage 4: the input times the gate, 56 pixels x 72 channels (scalar code)
+ * stage 4: the input times the gate, 56 pixels x 72 channels (vector code)
  *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [24][72], se_b1 [24], se_w2 [72][24], se_b2 [72]
  */
-/* scalar/gpool.c.in: layer q2, stage 1 (global average over 56 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_q2_S1_8c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q2, stage 1 (global average over 56 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
+static void Gpool_q2_S1_64c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 72; c += 8) {
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+    {
+        const int c = 0;
+        __m512 a0 = _mm512_loadu_ps(in + c);
+        __m512 a1 = _mm512_loadu_ps(in + c + 16);
+        __m512 a2 = _mm512_loadu_ps(in + c + 32);
+        __m512 a3 = _mm512_loadu_ps(in + c + 48);
         for (int p = 1; p < 56; ++p) {
             const float *restrict x = in + 72 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = _mm512_add_ps(a0, _mm512_loadu_ps(x));
+            a1 = _mm512_add_ps(a1, _mm512_loadu_ps(x + 16));
+            a2 = _mm512_add_ps(a2, _mm512_loadu_ps(x + 32));
+            a3 = _mm512_add_ps(a3, _mm512_loadu_ps(x + 48));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 5.600000000e+01f;
-            out[c + j] = v;
+        {
+            __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 5.600000000e+01f)));
+            _mm512_storeu_ps(out + c, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a1, _mm512_set1_ps((1.0f / 5.600000000e+01f)));
+            _mm512_storeu_ps(out + c + 16, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a2, _mm512_set1_ps((1.0f / 5.600000000e+01f)));
+            _mm512_storeu_ps(out + c + 32, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a3, _mm512_set1_ps((1.0f / 5.600000000e+01f)));
+            _mm512_storeu_ps(out + c + 48, vo);
+        }
+    }
+    {   /* 8-channel tail, masked */
+        __m512 a0 = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 64);
+        for (int p = 1; p < 56; ++p) {
+            const float *restrict x = in + 72 * p + 64;
+            a0 = _mm512_add_ps(a0, _mm512_maskz_loadu_ps((__mmask16)0x00FF, x));
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 5.600000000e+01f)));
+            _mm512_mask_storeu_ps(out + 64, (__mmask16)0x00FF, vo);
         }
     }
 }
@@ -8777,13 +8811,21 @@ static void Pw_q2_S3_1x64(const float *restrict in, float *restrict out, const f
     }
 }
 
-/* scalar/scale.c.in: layer q2, stage 4 (the input times the gate): tile 72c1p, 72 channels x 1 pixel (scalar code) */
+/* simd/scale.c.in: layer q2, stage 4 (the input times the gate): tile 72c1p, 72 channels x 1 pixel (scalar code) */
 static void Scale_q2_S4_72c1p(const float *restrict in, float *restrict out, const float *restrict e)
 {
     for (int p = 0; p < 56; ++p) {
-        for (int c = 0; c < 72; ++c) {
-            float v = in[72 * p + c] * e[c];
-            out[72 * p + c] = v;
+        for (int c = 0; c < 64; c += 16) {
+            {
+                __m512 vo = _mm512_mul_ps(_mm512_loadu_ps(in + 72 * p + c), _mm512_loadu_ps(e + c));
+                _mm512_storeu_ps(out + 72 * p + c, vo);
+            }
+        }
+        {   /* 8-channel tail, masked */
+            {
+                __m512 vo = _mm512_mul_ps(_mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 72 * p + 64), _mm512_maskz_loadu_ps((__mmask16)0x00FF, e + 64));
+                _mm512_mask_storeu_ps(out + 72 * p + 64, (__mmask16)0x00FF, vo);
+            }
         }
     }
 }
@@ -8835,7 +8877,7 @@ void chain_q2(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 96,   /* stage 3's output in scratch */
         S3_W = 2336,   /* stage 3's packed weights */
     };
-    Gpool_q2_S1_8c1p(in, scratch);
+    Gpool_q2_S1_64c1p(in, scratch);
     Pw_q2_S2_1x24(scratch, scratch + S2_OUT, packed);
     Pw_q2_S3_1x64(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q2_S4_72c1p(in, out, scratch + S3_OUT);
@@ -12027,24 +12069,36 @@ static void Run_ap(const float *in, const float *skip, float *out, const float *
  * MACs 288, parameters 0
  * packed weights 0 floats, scratch 0 floats
  *
- * stage 1: global average over 12 pixels -> 24 channels (scalar code)
+ * stage 1: global average over 12 pixels -> 24 channels (vector code: 1 vectors of channels per
+ *     pass over the pixels)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/gpool.c.in: layer gap, stage 1 (global average over 12 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_gap_8c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer gap, stage 1 (global average over 12 pixels): tile 16c1p, 16 channels x 1 pixel (scalar code) */
+static void Gpool_gap_16c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 24; c += 8) {
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+    {
+        const int c = 0;
+        __m512 a0 = _mm512_loadu_ps(in + c);
         for (int p = 1; p < 12; ++p) {
             const float *restrict x = in + 24 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = _mm512_add_ps(a0, _mm512_loadu_ps(x));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 1.200000000e+01f;
-            out[c + j] = v;
+        {
+            __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 1.200000000e+01f)));
+            _mm512_storeu_ps(out + c, vo);
+        }
+    }
+    {   /* 8-channel tail, masked */
+        __m512 a0 = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 16);
+        for (int p = 1; p < 12; ++p) {
+            const float *restrict x = in + 24 * p + 16;
+            a0 = _mm512_add_ps(a0, _mm512_maskz_loadu_ps((__mmask16)0x00FF, x));
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 1.200000000e+01f)));
+            _mm512_mask_storeu_ps(out + 16, (__mmask16)0x00FF, vo);
         }
     }
 }
@@ -12059,7 +12113,7 @@ void chain_gap_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer gap: runs its stage */
 void chain_gap(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Gpool_gap_8c1p(in, out);
+    Gpool_gap_16c1p(in, out);
     (void)packed;
     (void)scratch;
 }

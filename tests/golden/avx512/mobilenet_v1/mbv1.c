@@ -26298,24 +26298,42 @@ static void Run_b13(const float *in, const float *skip, float *out, const float 
  * MACs 50176, parameters 0
  * packed weights 0 floats, scratch 0 floats
  *
- * stage 1: global average over 49 pixels -> 1024 channels (scalar code)
+ * stage 1: global average over 49 pixels -> 1024 channels (vector code: 4 vectors of channels per
+ *     pass over the pixels)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/gpool.c.in: layer pool, stage 1 (global average over 49 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_pool_8c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer pool, stage 1 (global average over 49 pixels): tile 64c1p, 64 channels x 1 pixel (scalar code) */
+static void Gpool_pool_64c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 1024; c += 8) {
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+    for (int c = 0; c < 1024; c += 64) {
+        __m512 a0 = _mm512_loadu_ps(in + c);
+        __m512 a1 = _mm512_loadu_ps(in + c + 16);
+        __m512 a2 = _mm512_loadu_ps(in + c + 32);
+        __m512 a3 = _mm512_loadu_ps(in + c + 48);
         for (int p = 1; p < 49; ++p) {
             const float *restrict x = in + 1024 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = _mm512_add_ps(a0, _mm512_loadu_ps(x));
+            a1 = _mm512_add_ps(a1, _mm512_loadu_ps(x + 16));
+            a2 = _mm512_add_ps(a2, _mm512_loadu_ps(x + 32));
+            a3 = _mm512_add_ps(a3, _mm512_loadu_ps(x + 48));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 4.900000000e+01f;
-            out[c + j] = v;
+        {
+            __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a1, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 16, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a2, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 32, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a3, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 48, vo);
         }
     }
 }
@@ -26330,7 +26348,7 @@ void mbv1_pool_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer pool: runs its stage */
 void mbv1_pool(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Gpool_pool_8c1p(in, out);
+    Gpool_pool_64c1p(in, out);
     (void)packed;
     (void)scratch;
 }

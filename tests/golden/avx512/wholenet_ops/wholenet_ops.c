@@ -30043,36 +30043,42 @@ static void Run_mp_s3(const float *in, const float *skip, float *out, const floa
  * MACs 1813, parameters 0
  * packed weights 0 floats, scratch 0 floats
  *
- * stage 1: global average over 49 pixels -> 37 channels (scalar code)
+ * stage 1: global average over 49 pixels -> 37 channels (vector code: 2 vectors of channels per
+ *     pass over the pixels)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/gpool.c.in: layer gap, stage 1 (global average over 49 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_gap_8c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer gap, stage 1 (global average over 49 pixels): tile 32c1p, 32 channels x 1 pixel (scalar code) */
+static void Gpool_gap_32c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 32; c += 8) {
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+    {
+        const int c = 0;
+        __m512 a0 = _mm512_loadu_ps(in + c);
+        __m512 a1 = _mm512_loadu_ps(in + c + 16);
         for (int p = 1; p < 49; ++p) {
             const float *restrict x = in + 37 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = _mm512_add_ps(a0, _mm512_loadu_ps(x));
+            a1 = _mm512_add_ps(a1, _mm512_loadu_ps(x + 16));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 4.900000000e+01f;
-            out[c + j] = v;
+        {
+            __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c, vo);
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a1, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_storeu_ps(out + c + 16, vo);
         }
     }
-    {   /* 5-channel tail */
-        float acc[5];
-        for (int j = 0; j < 5; ++j) acc[j] = in[j + 32];
+    {   /* 5-channel tail, masked */
+        __m512 a0 = _mm512_maskz_loadu_ps((__mmask16)0x001F, in + 32);
         for (int p = 1; p < 49; ++p) {
             const float *restrict x = in + 37 * p + 32;
-            for (int j = 0; j < 5; ++j) acc[j] += x[j];
+            a0 = _mm512_add_ps(a0, _mm512_maskz_loadu_ps((__mmask16)0x001F, x));
         }
-        for (int j = 0; j < 5; ++j) {
-            float v = acc[j] / 4.900000000e+01f;
-            out[j + 32] = v;
+        {
+            __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 4.900000000e+01f)));
+            _mm512_mask_storeu_ps(out + 32, (__mmask16)0x001F, vo);
         }
     }
 }
@@ -30087,7 +30093,7 @@ void wholenet_ops_gap_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer gap: runs its stage */
 void wholenet_ops_gap(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Gpool_gap_8c1p(in, out);
+    Gpool_gap_32c1p(in, out);
     (void)packed;
     (void)scratch;
 }
@@ -30166,13 +30172,13 @@ static void Run_gmp(const float *in, const float *skip, float *out, const float 
 }
 
 /* ---- layer 16 "gap1res": pool --------------------------------------
- * input 1x1x12 -> output 1x1x12 (NHWC, float32)
+ * input 1x1x13 -> output 1x1x13 (NHWC, float32)
  * global average over the 1x1 pixels
  * act none, bias no, residual: the layer's input
- * MACs 12, parameters 0
+ * MACs 13, parameters 0
  * packed weights 0 floats, scratch 0 floats
  *
- * stage 1: global average over 1 pixels -> 12 channels (scalar code)
+ * stage 1: global average over 1 pixels -> 13 channels (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
@@ -30190,10 +30196,10 @@ static void Gpool_gap1res_8c1p(const float *restrict in, float *restrict out, co
             out[c + j] = v;
         }
     }
-    {   /* 4-channel tail */
-        float acc[4];
-        for (int j = 0; j < 4; ++j) acc[j] = in[j + 8];
-        for (int j = 0; j < 4; ++j) {
+    {   /* 5-channel tail */
+        float acc[5];
+        for (int j = 0; j < 5; ++j) acc[j] = in[j + 8];
+        for (int j = 0; j < 5; ++j) {
             float v = acc[j] / 1.000000000e+00f;
             v += res[j + 8];
             out[j + 8] = v;
@@ -30381,7 +30387,8 @@ static void Run_fc_img(const float *in, const float *skip, float *out, const flo
  * MACs 2400, parameters 416
  * packed weights 688 floats, scratch 56 floats
  *
- * stage 1: global average over 42 pixels -> 24 channels (scalar code)
+ * stage 1: global average over 42 pixels -> 24 channels (vector code: 1 vectors of channels per
+ *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 24 -> 8 channels
  *   tile: dense projection, 1 pixels x 8 outputs x 24 inputs: 1x8 register tile (1 pixels x 1
@@ -30401,24 +30408,35 @@ static void Run_fc_img(const float *in, const float *skip, float *out, const flo
  *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1
  *       channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
  *
- * stage 4: the input times the gate, 42 pixels x 24 channels (scalar code)
+ * stage 4: the input times the gate, 42 pixels x 24 channels (vector code)
  *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [8][24], se_b1 [8], se_w2 [24][8], se_b2 [24]
  */
-/* scalar/gpool.c.in: layer se_hs, stage 1 (global average over 42 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_se_hs_S1_8c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer se_hs, stage 1 (global average over 42 pixels): tile 16c1p, 16 channels x 1 pixel (scalar code) */
+static void Gpool_se_hs_S1_16c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 24; c += 8) {
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+    {
+        const int c = 0;
+        __m512 a0 = _mm512_loadu_ps(in + c);
         for (int p = 1; p < 42; ++p) {
             const float *restrict x = in + 24 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = _mm512_add_ps(a0, _mm512_loadu_ps(x));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 4.200000000e+01f;
-            out[c + j] = v;
+        {
+            __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 4.200000000e+01f)));
+            _mm512_storeu_ps(out + c, vo);
+        }
+    }
+    {   /* 8-channel tail, masked */
+        __m512 a0 = _mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 16);
+        for (int p = 1; p < 42; ++p) {
+            const float *restrict x = in + 24 * p + 16;
+            a0 = _mm512_add_ps(a0, _mm512_maskz_loadu_ps((__mmask16)0x00FF, x));
+        }
+        {
+            __m512 vo = _mm512_mul_ps(a0, _mm512_set1_ps((1.0f / 4.200000000e+01f)));
+            _mm512_mask_storeu_ps(out + 16, (__mmask16)0x00FF, vo);
         }
     }
 }
@@ -30483,13 +30501,22 @@ static void Pw_se_hs_S3_1x24(const float *restrict in, float *restrict out, cons
     }
 }
 
-/* scalar/scale.c.in: layer se_hs, stage 4 (the input times the gate): tile 24c1p, 24 channels x 1 pixel (scalar code) */
+/* simd/scale.c.in: layer se_hs, stage 4 (the input times the gate): tile 24c1p, 24 channels x 1 pixel (scalar code) */
 static void Scale_se_hs_S4_24c1p(const float *restrict in, float *restrict out, const float *restrict e)
 {
     for (int p = 0; p < 42; ++p) {
-        for (int c = 0; c < 24; ++c) {
-            float v = in[24 * p + c] * e[c];
-            out[24 * p + c] = v;
+        {
+            const int c = 0;
+            {
+                __m512 vo = _mm512_mul_ps(_mm512_loadu_ps(in + 24 * p + c), _mm512_loadu_ps(e + c));
+                _mm512_storeu_ps(out + 24 * p + c, vo);
+            }
+        }
+        {   /* 8-channel tail, masked */
+            {
+                __m512 vo = _mm512_mul_ps(_mm512_maskz_loadu_ps((__mmask16)0x00FF, in + 24 * p + 16), _mm512_maskz_loadu_ps((__mmask16)0x00FF, e + 16));
+                _mm512_mask_storeu_ps(out + 24 * p + 16, (__mmask16)0x00FF, vo);
+            }
         }
     }
 }
@@ -30531,7 +30558,7 @@ void wholenet_ops_se_hs(const float *restrict in, float *restrict out, const flo
         S3_OUT = 32,   /* stage 3's output in scratch */
         S3_W = 400,    /* stage 3's packed weights */
     };
-    Gpool_se_hs_S1_8c1p(in, scratch);
+    Gpool_se_hs_S1_16c1p(in, scratch);
     Pw_se_hs_S2_1x8(scratch, scratch + S2_OUT, packed);
     Pw_se_hs_S3_1x24(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_se_hs_S4_24c1p(in, out, scratch + S3_OUT);
@@ -31179,17 +31206,17 @@ const sg_layer wholenet_ops_layers[WHOLENET_OPS_LAYER_COUNT] = {
     },
     {
         .name = "gap1res", .op = SG_OP_POOL,
-        .in_h = 1, .in_w = 1, .in_c = 12,
-        .out_h = 1, .out_w = 1, .out_c = 12,
+        .in_h = 1, .in_w = 1, .in_c = 13,
+        .out_h = 1, .out_w = 1, .out_c = 13,
         .kh = 1, .kw = 1, .sh = 1, .sw = 1, .dh = 1, .dw = 1,
         .pt = 0, .pl = 0, .pb = 0, .pr = 0, .mult = 1,
-        .mid_h = 1, .mid_w = 1, .mid_c = 12,
+        .mid_h = 1, .mid_w = 1, .mid_c = 13,
         .groups = 1,
         .pool = SG_POOL_AVG, .count_pad = 0,
         .bias = 0,
         .dw_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .mid_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f },
         .residual = SG_RESIDUAL_SELF, .skip_layer = -1,
-        .macs = 12LL, .params = 0LL,
+        .macs = 13LL, .params = 0LL,
         .packed_floats = 0, .scratch_floats = 0,
         .pack = wholenet_ops_gap1res_pack, .run = Run_gap1res
     },

@@ -6079,7 +6079,8 @@ static void Run_d1(const float *in, const float *skip, float *out, const float *
  * MACs 6976, parameters 280
  * packed weights 280 floats, scratch 40 floats
  *
- * stage 1: global average over 210 pixels -> 16 channels (scalar code)
+ * stage 1: global average over 210 pixels -> 16 channels (vector code: 4 vectors of channels per
+ *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 16 -> 8 channels
  *   tile: dense projection, 1 pixels x 8 outputs x 16 inputs: 1x8 register tile (1 pixels x 2
@@ -6099,24 +6100,42 @@ static void Run_d1(const float *in, const float *skip, float *out, const float *
  *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
  *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
- * stage 4: the input times the gate, 210 pixels x 16 channels (scalar code)
+ * stage 4: the input times the gate, 210 pixels x 16 channels (vector code)
  *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [8][16], se_b1 [8], se_w2 [16][8], se_b2 [16]
  */
-/* scalar/gpool.c.in: layer q1, stage 1 (global average over 210 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_q1_S1_8c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q1, stage 1 (global average over 210 pixels): tile 16c1p, 16 channels x 1 pixel (scalar code) */
+static void Gpool_q1_S1_16c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 16; c += 8) {
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+    {
+        const int c = 0;
+        float32x4_t a0 = vld1q_f32(in + c);
+        float32x4_t a1 = vld1q_f32(in + c + 4);
+        float32x4_t a2 = vld1q_f32(in + c + 8);
+        float32x4_t a3 = vld1q_f32(in + c + 12);
         for (int p = 1; p < 210; ++p) {
             const float *restrict x = in + 16 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = vaddq_f32(a0, vld1q_f32(x));
+            a1 = vaddq_f32(a1, vld1q_f32(x + 4));
+            a2 = vaddq_f32(a2, vld1q_f32(x + 8));
+            a3 = vaddq_f32(a3, vld1q_f32(x + 12));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 2.100000000e+02f;
-            out[c + j] = v;
+        {
+            float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 2.100000000e+02f)));
+            vst1q_f32(out + c, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a1, vdupq_n_f32((1.0f / 2.100000000e+02f)));
+            vst1q_f32(out + c + 4, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a2, vdupq_n_f32((1.0f / 2.100000000e+02f)));
+            vst1q_f32(out + c + 8, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a3, vdupq_n_f32((1.0f / 2.100000000e+02f)));
+            vst1q_f32(out + c + 12, vo);
         }
     }
 }
@@ -6205,13 +6224,15 @@ static void Pw_q1_S3_1x16(const float *restrict in, float *restrict out, const f
     }
 }
 
-/* scalar/scale.c.in: layer q1, stage 4 (the input times the gate): tile 16c1p, 16 channels x 1 pixel (scalar code) */
+/* simd/scale.c.in: layer q1, stage 4 (the input times the gate): tile 16c1p, 16 channels x 1 pixel (scalar code) */
 static void Scale_q1_S4_16c1p(const float *restrict in, float *restrict out, const float *restrict e)
 {
     for (int p = 0; p < 210; ++p) {
-        for (int c = 0; c < 16; ++c) {
-            float v = in[16 * p + c] * e[c];
-            out[16 * p + c] = v;
+        for (int c = 0; c < 16; c += 4) {
+            {
+                float32x4_t vo = vmulq_f32(vld1q_f32(in + 16 * p + c), vld1q_f32(e + c));
+                vst1q_f32(out + 16 * p + c, vo);
+            }
         }
     }
 }
@@ -6249,7 +6270,7 @@ void chain_q1(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 24,   /* stage 3's output in scratch */
         S3_W = 136,    /* stage 3's packed weights */
     };
-    Gpool_q1_S1_8c1p(in, scratch);
+    Gpool_q1_S1_16c1p(in, scratch);
     Pw_q1_S2_1x8(scratch, scratch + S2_OUT, packed);
     Pw_q1_S3_1x16(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q1_S4_16c1p(in, out, scratch + S3_OUT);
@@ -7632,7 +7653,8 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  * MACs 11520, parameters 3552
  * packed weights 3552 floats, scratch 168 floats
  *
- * stage 1: global average over 56 pixels -> 72 channels (scalar code)
+ * stage 1: global average over 56 pixels -> 72 channels (vector code: 4 vectors of channels per
+ *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 72 -> 24 channels
  *   tile: dense projection, 1 pixels x 24 outputs x 72 inputs: 1x16 register tile (1 pixels x 4
@@ -7654,24 +7676,58 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  *       panels + 8-channel tail (scalar code: no masked loads); pixel tiles outer: all 8 KiB of
  *       weights stay in L1 across the panels
  *
- * stage 4: the input times the gate, 56 pixels x 72 channels (scalar code)
+ * stage 4: the input times the gate, 56 pixels x 72 channels (vector code)
  *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [24][72], se_b1 [24], se_w2 [72][24], se_b2 [72]
  */
-/* scalar/gpool.c.in: layer q2, stage 1 (global average over 56 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_q2_S1_8c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer q2, stage 1 (global average over 56 pixels): tile 16c1p, 16 channels x 1 pixel (scalar code) */
+static void Gpool_q2_S1_16c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 72; c += 8) {
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+    for (int c = 0; c < 64; c += 16) {
+        float32x4_t a0 = vld1q_f32(in + c);
+        float32x4_t a1 = vld1q_f32(in + c + 4);
+        float32x4_t a2 = vld1q_f32(in + c + 8);
+        float32x4_t a3 = vld1q_f32(in + c + 12);
         for (int p = 1; p < 56; ++p) {
             const float *restrict x = in + 72 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = vaddq_f32(a0, vld1q_f32(x));
+            a1 = vaddq_f32(a1, vld1q_f32(x + 4));
+            a2 = vaddq_f32(a2, vld1q_f32(x + 8));
+            a3 = vaddq_f32(a3, vld1q_f32(x + 12));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 5.600000000e+01f;
-            out[c + j] = v;
+        {
+            float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 5.600000000e+01f)));
+            vst1q_f32(out + c, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a1, vdupq_n_f32((1.0f / 5.600000000e+01f)));
+            vst1q_f32(out + c + 4, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a2, vdupq_n_f32((1.0f / 5.600000000e+01f)));
+            vst1q_f32(out + c + 8, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a3, vdupq_n_f32((1.0f / 5.600000000e+01f)));
+            vst1q_f32(out + c + 12, vo);
+        }
+    }
+    {   /* 2 more vectors */
+        float32x4_t a0 = vld1q_f32(in + 64);
+        float32x4_t a1 = vld1q_f32(in + 68);
+        for (int p = 1; p < 56; ++p) {
+            const float *restrict x = in + 72 * p + 64;
+            a0 = vaddq_f32(a0, vld1q_f32(x));
+            a1 = vaddq_f32(a1, vld1q_f32(x + 4));
+        }
+        {
+            float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 5.600000000e+01f)));
+            vst1q_f32(out + 64, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a1, vdupq_n_f32((1.0f / 5.600000000e+01f)));
+            vst1q_f32(out + 68, vo);
         }
     }
 }
@@ -7838,13 +7894,15 @@ static void Pw_q2_S3_1x16(const float *restrict in, float *restrict out, const f
     }
 }
 
-/* scalar/scale.c.in: layer q2, stage 4 (the input times the gate): tile 72c1p, 72 channels x 1 pixel (scalar code) */
+/* simd/scale.c.in: layer q2, stage 4 (the input times the gate): tile 72c1p, 72 channels x 1 pixel (scalar code) */
 static void Scale_q2_S4_72c1p(const float *restrict in, float *restrict out, const float *restrict e)
 {
     for (int p = 0; p < 56; ++p) {
-        for (int c = 0; c < 72; ++c) {
-            float v = in[72 * p + c] * e[c];
-            out[72 * p + c] = v;
+        for (int c = 0; c < 72; c += 4) {
+            {
+                float32x4_t vo = vmulq_f32(vld1q_f32(in + 72 * p + c), vld1q_f32(e + c));
+                vst1q_f32(out + 72 * p + c, vo);
+            }
         }
     }
 }
@@ -7902,7 +7960,7 @@ void chain_q2(const float *restrict in, float *restrict out, const float *restri
         S3_OUT = 96,   /* stage 3's output in scratch */
         S3_W = 1752,   /* stage 3's packed weights */
     };
-    Gpool_q2_S1_8c1p(in, scratch);
+    Gpool_q2_S1_16c1p(in, scratch);
     Pw_q2_S2_1x16(scratch, scratch + S2_OUT, packed);
     Pw_q2_S3_1x16(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_q2_S4_72c1p(in, out, scratch + S3_OUT);
@@ -9593,24 +9651,60 @@ static void Run_ap(const float *in, const float *skip, float *out, const float *
  * MACs 288, parameters 0
  * packed weights 0 floats, scratch 0 floats
  *
- * stage 1: global average over 12 pixels -> 24 channels (scalar code)
+ * stage 1: global average over 12 pixels -> 24 channels (vector code: 4 vectors of channels per
+ *     pass over the pixels)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/gpool.c.in: layer gap, stage 1 (global average over 12 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_gap_8c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer gap, stage 1 (global average over 12 pixels): tile 16c1p, 16 channels x 1 pixel (scalar code) */
+static void Gpool_gap_16c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 24; c += 8) {
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+    {
+        const int c = 0;
+        float32x4_t a0 = vld1q_f32(in + c);
+        float32x4_t a1 = vld1q_f32(in + c + 4);
+        float32x4_t a2 = vld1q_f32(in + c + 8);
+        float32x4_t a3 = vld1q_f32(in + c + 12);
         for (int p = 1; p < 12; ++p) {
             const float *restrict x = in + 24 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = vaddq_f32(a0, vld1q_f32(x));
+            a1 = vaddq_f32(a1, vld1q_f32(x + 4));
+            a2 = vaddq_f32(a2, vld1q_f32(x + 8));
+            a3 = vaddq_f32(a3, vld1q_f32(x + 12));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 1.200000000e+01f;
-            out[c + j] = v;
+        {
+            float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 1.200000000e+01f)));
+            vst1q_f32(out + c, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a1, vdupq_n_f32((1.0f / 1.200000000e+01f)));
+            vst1q_f32(out + c + 4, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a2, vdupq_n_f32((1.0f / 1.200000000e+01f)));
+            vst1q_f32(out + c + 8, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a3, vdupq_n_f32((1.0f / 1.200000000e+01f)));
+            vst1q_f32(out + c + 12, vo);
+        }
+    }
+    {   /* 2 more vectors */
+        float32x4_t a0 = vld1q_f32(in + 16);
+        float32x4_t a1 = vld1q_f32(in + 20);
+        for (int p = 1; p < 12; ++p) {
+            const float *restrict x = in + 24 * p + 16;
+            a0 = vaddq_f32(a0, vld1q_f32(x));
+            a1 = vaddq_f32(a1, vld1q_f32(x + 4));
+        }
+        {
+            float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 1.200000000e+01f)));
+            vst1q_f32(out + 16, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a1, vdupq_n_f32((1.0f / 1.200000000e+01f)));
+            vst1q_f32(out + 20, vo);
         }
     }
 }
@@ -9625,7 +9719,7 @@ void chain_gap_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer gap: runs its stage */
 void chain_gap(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Gpool_gap_8c1p(in, out);
+    Gpool_gap_16c1p(in, out);
     (void)packed;
     (void)scratch;
 }

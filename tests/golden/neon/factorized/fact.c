@@ -20397,24 +20397,42 @@ static void Run_f9(const float *in, const float *skip, float *out, const float *
  * MACs 16384, parameters 0
  * packed weights 0 floats, scratch 0 floats
  *
- * stage 1: global average over 64 pixels -> 256 channels (scalar code)
+ * stage 1: global average over 64 pixels -> 256 channels (vector code: 4 vectors of channels per
+ *     pass over the pixels)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/gpool.c.in: layer pool, stage 1 (global average over 64 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_pool_8c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer pool, stage 1 (global average over 64 pixels): tile 16c1p, 16 channels x 1 pixel (scalar code) */
+static void Gpool_pool_16c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 256; c += 8) {
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+    for (int c = 0; c < 256; c += 16) {
+        float32x4_t a0 = vld1q_f32(in + c);
+        float32x4_t a1 = vld1q_f32(in + c + 4);
+        float32x4_t a2 = vld1q_f32(in + c + 8);
+        float32x4_t a3 = vld1q_f32(in + c + 12);
         for (int p = 1; p < 64; ++p) {
             const float *restrict x = in + 256 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = vaddq_f32(a0, vld1q_f32(x));
+            a1 = vaddq_f32(a1, vld1q_f32(x + 4));
+            a2 = vaddq_f32(a2, vld1q_f32(x + 8));
+            a3 = vaddq_f32(a3, vld1q_f32(x + 12));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 6.400000000e+01f;
-            out[c + j] = v;
+        {
+            float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 6.400000000e+01f)));
+            vst1q_f32(out + c, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a1, vdupq_n_f32((1.0f / 6.400000000e+01f)));
+            vst1q_f32(out + c + 4, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a2, vdupq_n_f32((1.0f / 6.400000000e+01f)));
+            vst1q_f32(out + c + 8, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a3, vdupq_n_f32((1.0f / 6.400000000e+01f)));
+            vst1q_f32(out + c + 12, vo);
         }
     }
 }
@@ -20429,7 +20447,7 @@ void fact_pool_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer pool: runs its stage */
 void fact_pool(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Gpool_pool_8c1p(in, out);
+    Gpool_pool_16c1p(in, out);
     (void)packed;
     (void)scratch;
 }

@@ -18153,37 +18153,63 @@ static void Run_mp_s3(const float *in, const float *skip, float *out, const floa
  * MACs 1813, parameters 0
  * packed weights 0 floats, scratch 0 floats
  *
- * stage 1: global average over 49 pixels -> 37 channels (scalar code)
+ * stage 1: global average over 49 pixels -> 37 channels (vector code: 4 vectors of channels per
+ *     pass over the pixels)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/gpool.c.in: layer gap, stage 1 (global average over 49 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_gap_8c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer gap, stage 1 (global average over 49 pixels): tile 16c1p, 16 channels x 1 pixel (scalar code) */
+static void Gpool_gap_16c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 32; c += 8) {
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+    for (int c = 0; c < 32; c += 16) {
+        float32x4_t a0 = vld1q_f32(in + c);
+        float32x4_t a1 = vld1q_f32(in + c + 4);
+        float32x4_t a2 = vld1q_f32(in + c + 8);
+        float32x4_t a3 = vld1q_f32(in + c + 12);
         for (int p = 1; p < 49; ++p) {
             const float *restrict x = in + 37 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = vaddq_f32(a0, vld1q_f32(x));
+            a1 = vaddq_f32(a1, vld1q_f32(x + 4));
+            a2 = vaddq_f32(a2, vld1q_f32(x + 8));
+            a3 = vaddq_f32(a3, vld1q_f32(x + 12));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 4.900000000e+01f;
-            out[c + j] = v;
+        {
+            float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a1, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 4, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a2, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 8, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a3, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + c + 12, vo);
         }
     }
-    {   /* 5-channel tail */
-        float acc[5];
-        for (int j = 0; j < 5; ++j) acc[j] = in[j + 32];
+    {   /* 1 more vector */
+        float32x4_t a0 = vld1q_f32(in + 32);
         for (int p = 1; p < 49; ++p) {
             const float *restrict x = in + 37 * p + 32;
-            for (int j = 0; j < 5; ++j) acc[j] += x[j];
+            a0 = vaddq_f32(a0, vld1q_f32(x));
         }
-        for (int j = 0; j < 5; ++j) {
-            float v = acc[j] / 4.900000000e+01f;
-            out[j + 32] = v;
+        {
+            float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 4.900000000e+01f)));
+            vst1q_f32(out + 32, vo);
         }
+    }
+    {   /* 1-channel tail */
+        const int c = 36;
+        float v = in[c];
+        for (int p = 1; p < 49; ++p) {
+            v += in[37 * p + c];
+        }
+        v *= (1.0f / 4.900000000e+01f);
+        out[c] = v;
     }
 }
 
@@ -18197,7 +18223,7 @@ void wholenet_ops_gap_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer gap: runs its stage */
 void wholenet_ops_gap(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Gpool_gap_8c1p(in, out);
+    Gpool_gap_16c1p(in, out);
     (void)packed;
     (void)scratch;
 }
@@ -18216,40 +18242,43 @@ static void Run_gap(const float *in, const float *skip, float *out, const float 
  * MACs 135, parameters 0
  * packed weights 0 floats, scratch 0 floats
  *
- * stage 1: global maximum over 15 pixels -> 9 channels (scalar code)
+ * stage 1: global maximum over 15 pixels -> 9 channels (vector code: 2 vectors of channels per
+ *     pass over the pixels)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/gpool.c.in: layer gmp, stage 1 (global maximum over 15 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
+/* simd/gpool.c.in: layer gmp, stage 1 (global maximum over 15 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Gpool_gmp_8c1p(const float *restrict in, float *restrict out)
 {
     {
         const int c = 0;
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+        float32x4_t a0 = vld1q_f32(in + c);
+        float32x4_t a1 = vld1q_f32(in + c + 4);
         for (int p = 1; p < 15; ++p) {
             const float *restrict x = in + 9 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] = x[j] > acc[j] ? x[j] : acc[j];
+            a0 = vmaxq_f32(a0, vld1q_f32(x));
+            a1 = vmaxq_f32(a1, vld1q_f32(x + 4));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j];
-            v = v < 0.0f ? 0.0f : v;
-            out[c + j] = v;
+        {
+            float32x4_t vo = a0;
+            vo = vmaxq_f32(vo, vdupq_n_f32(0.0f));
+            vst1q_f32(out + c, vo);
+        }
+        {
+            float32x4_t vo = a1;
+            vo = vmaxq_f32(vo, vdupq_n_f32(0.0f));
+            vst1q_f32(out + c + 4, vo);
         }
     }
     {   /* 1-channel tail */
-        float acc[1];
-        acc[0] = in[8];
+        const int c = 8;
+        float v = in[c];
         for (int p = 1; p < 15; ++p) {
-            const float *restrict x = in + 9 * p + 8;
-            acc[0] = x[0] > acc[0] ? x[0] : acc[0];
+            v = in[9 * p + c] > v ? in[9 * p + c] : v;
         }
-        {
-            float v = acc[0];
-            v = v < 0.0f ? 0.0f : v;
-            out[8] = v;
-        }
+        v = v < 0.0f ? 0.0f : v;
+        out[c] = v;
     }
 }
 
@@ -18276,38 +18305,47 @@ static void Run_gmp(const float *in, const float *skip, float *out, const float 
 }
 
 /* ---- layer 16 "gap1res": pool --------------------------------------
- * input 1x1x12 -> output 1x1x12 (NHWC, float32)
+ * input 1x1x13 -> output 1x1x13 (NHWC, float32)
  * global average over the 1x1 pixels
  * act none, bias no, residual: the layer's input
- * MACs 12, parameters 0
+ * MACs 13, parameters 0
  * packed weights 0 floats, scratch 0 floats
  *
- * stage 1: global average over 1 pixels -> 12 channels (scalar code)
+ * stage 1: global average over 1 pixels -> 13 channels (vector code: 3 vectors of channels per
+ *     pass over the pixels)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
  */
-/* scalar/gpool.c.in: layer gap1res, stage 1 (global average over 1 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_gap1res_8c1p(const float *restrict in, float *restrict out, const float *restrict res)
+/* simd/gpool.c.in: layer gap1res, stage 1 (global average over 1 pixels): tile 12c1p, 12 channels x 1 pixel (scalar code) */
+static void Gpool_gap1res_12c1p(const float *restrict in, float *restrict out, const float *restrict res)
 {
     {
         const int c = 0;
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 1.000000000e+00f;
-            v += res[c + j];
-            out[c + j] = v;
+        float32x4_t a0 = vld1q_f32(in + c);
+        float32x4_t a1 = vld1q_f32(in + c + 4);
+        float32x4_t a2 = vld1q_f32(in + c + 8);
+        {
+            float32x4_t vo = a0;
+            vo = vaddq_f32(vo, vld1q_f32(res + c));
+            vst1q_f32(out + c, vo);
+        }
+        {
+            float32x4_t vo = a1;
+            vo = vaddq_f32(vo, vld1q_f32(res + c + 4));
+            vst1q_f32(out + c + 4, vo);
+        }
+        {
+            float32x4_t vo = a2;
+            vo = vaddq_f32(vo, vld1q_f32(res + c + 8));
+            vst1q_f32(out + c + 8, vo);
         }
     }
-    {   /* 4-channel tail */
-        float acc[4];
-        for (int j = 0; j < 4; ++j) acc[j] = in[j + 8];
-        for (int j = 0; j < 4; ++j) {
-            float v = acc[j] / 1.000000000e+00f;
-            v += res[j + 8];
-            out[j + 8] = v;
-        }
+    {   /* 1-channel tail */
+        const int c = 12;
+        float v = in[c];
+        v += res[c];
+        out[c] = v;
     }
 }
 
@@ -18321,7 +18359,7 @@ void wholenet_ops_gap1res_pack(const sg_weights *w, float *packed)
 /* layer.c.in: layer gap1res: runs its stage */
 void wholenet_ops_gap1res(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
-    Gpool_gap1res_8c1p(in, out, in);
+    Gpool_gap1res_12c1p(in, out, in);
     (void)packed;
     (void)scratch;
 }
@@ -18525,7 +18563,8 @@ static void Run_fc_img(const float *in, const float *skip, float *out, const flo
  * MACs 2400, parameters 416
  * packed weights 416 floats, scratch 56 floats
  *
- * stage 1: global average over 42 pixels -> 24 channels (scalar code)
+ * stage 1: global average over 42 pixels -> 24 channels (vector code: 4 vectors of channels per
+ *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 24 -> 8 channels
  *   tile: dense projection, 1 pixels x 8 outputs x 24 inputs: 1x8 register tile (1 pixels x 2
@@ -18546,24 +18585,59 @@ static void Run_fc_img(const float *in, const float *skip, float *out, const flo
  *       panel + 8-channel tail (scalar code: no masked loads); pixel tiles outer: all 1 KiB of
  *       weights stay in L1 across the panels
  *
- * stage 4: the input times the gate, 42 pixels x 24 channels (scalar code)
+ * stage 4: the input times the gate, 42 pixels x 24 channels (vector code)
  *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [8][24], se_b1 [8], se_w2 [24][8], se_b2 [24]
  */
-/* scalar/gpool.c.in: layer se_hs, stage 1 (global average over 42 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_se_hs_S1_8c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer se_hs, stage 1 (global average over 42 pixels): tile 16c1p, 16 channels x 1 pixel (scalar code) */
+static void Gpool_se_hs_S1_16c1p(const float *restrict in, float *restrict out)
 {
-    for (int c = 0; c < 24; c += 8) {
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+    {
+        const int c = 0;
+        float32x4_t a0 = vld1q_f32(in + c);
+        float32x4_t a1 = vld1q_f32(in + c + 4);
+        float32x4_t a2 = vld1q_f32(in + c + 8);
+        float32x4_t a3 = vld1q_f32(in + c + 12);
         for (int p = 1; p < 42; ++p) {
             const float *restrict x = in + 24 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = vaddq_f32(a0, vld1q_f32(x));
+            a1 = vaddq_f32(a1, vld1q_f32(x + 4));
+            a2 = vaddq_f32(a2, vld1q_f32(x + 8));
+            a3 = vaddq_f32(a3, vld1q_f32(x + 12));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 4.200000000e+01f;
-            out[c + j] = v;
+        {
+            float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 4.200000000e+01f)));
+            vst1q_f32(out + c, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a1, vdupq_n_f32((1.0f / 4.200000000e+01f)));
+            vst1q_f32(out + c + 4, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a2, vdupq_n_f32((1.0f / 4.200000000e+01f)));
+            vst1q_f32(out + c + 8, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a3, vdupq_n_f32((1.0f / 4.200000000e+01f)));
+            vst1q_f32(out + c + 12, vo);
+        }
+    }
+    {   /* 2 more vectors */
+        float32x4_t a0 = vld1q_f32(in + 16);
+        float32x4_t a1 = vld1q_f32(in + 20);
+        for (int p = 1; p < 42; ++p) {
+            const float *restrict x = in + 24 * p + 16;
+            a0 = vaddq_f32(a0, vld1q_f32(x));
+            a1 = vaddq_f32(a1, vld1q_f32(x + 4));
+        }
+        {
+            float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 4.200000000e+01f)));
+            vst1q_f32(out + 16, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a1, vdupq_n_f32((1.0f / 4.200000000e+01f)));
+            vst1q_f32(out + 20, vo);
         }
     }
 }
@@ -18673,13 +18747,15 @@ static void Pw_se_hs_S3_1x16(const float *restrict in, float *restrict out, cons
     }
 }
 
-/* scalar/scale.c.in: layer se_hs, stage 4 (the input times the gate): tile 24c1p, 24 channels x 1 pixel (scalar code) */
+/* simd/scale.c.in: layer se_hs, stage 4 (the input times the gate): tile 24c1p, 24 channels x 1 pixel (scalar code) */
 static void Scale_se_hs_S4_24c1p(const float *restrict in, float *restrict out, const float *restrict e)
 {
     for (int p = 0; p < 42; ++p) {
-        for (int c = 0; c < 24; ++c) {
-            float v = in[24 * p + c] * e[c];
-            out[24 * p + c] = v;
+        for (int c = 0; c < 24; c += 4) {
+            {
+                float32x4_t vo = vmulq_f32(vld1q_f32(in + 24 * p + c), vld1q_f32(e + c));
+                vst1q_f32(out + 24 * p + c, vo);
+            }
         }
     }
 }
@@ -18727,7 +18803,7 @@ void wholenet_ops_se_hs(const float *restrict in, float *restrict out, const flo
         S3_OUT = 32,   /* stage 3's output in scratch */
         S3_W = 200,    /* stage 3's packed weights */
     };
-    Gpool_se_hs_S1_8c1p(in, scratch);
+    Gpool_se_hs_S1_16c1p(in, scratch);
     Pw_se_hs_S2_1x8(scratch, scratch + S2_OUT, packed);
     Pw_se_hs_S3_1x16(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_se_hs_S4_24c1p(in, out, scratch + S3_OUT);
@@ -18748,7 +18824,8 @@ static void Run_se_hs(const float *in, const float *skip, float *out, const floa
  * MACs 494, parameters 94
  * packed weights 94 floats, scratch 29 floats
  *
- * stage 1: global average over 16 pixels -> 13 channels (scalar code)
+ * stage 1: global average over 16 pixels -> 13 channels (vector code: 3 vectors of channels per
+ *     pass over the pixels)
  *
  * stage 2: projection 1 pixels, 13 -> 3 channels
  *   tile: dense projection, 1 pixels x 3 outputs x 13 inputs: 1x3 register tile (outputs per
@@ -18765,38 +18842,46 @@ static void Run_se_hs(const float *in, const float *skip, float *out, const floa
  *       panel + 1-channel tail (scalar code: no masked loads); pixel tiles outer: all 1 KiB of
  *       weights stay in L1 across the panels
  *
- * stage 4: the input times the gate, 16 pixels x 13 channels (scalar code)
+ * stage 4: the input times the gate, 16 pixels x 13 channels (vector code)
  *
  * weights (sg_weights, TFLite layouts):
  *   se_w1 [3][13], se_b1 [3], se_w2 [13][3], se_b2 [13]
  */
-/* scalar/gpool.c.in: layer se_sig, stage 1 (global average over 16 pixels): tile 8c1p, 8 channels x 1 pixel (scalar code) */
-static void Gpool_se_sig_S1_8c1p(const float *restrict in, float *restrict out)
+/* simd/gpool.c.in: layer se_sig, stage 1 (global average over 16 pixels): tile 12c1p, 12 channels x 1 pixel (scalar code) */
+static void Gpool_se_sig_S1_12c1p(const float *restrict in, float *restrict out)
 {
     {
         const int c = 0;
-        float acc[8];
-        for (int j = 0; j < 8; ++j) acc[j] = in[c + j];
+        float32x4_t a0 = vld1q_f32(in + c);
+        float32x4_t a1 = vld1q_f32(in + c + 4);
+        float32x4_t a2 = vld1q_f32(in + c + 8);
         for (int p = 1; p < 16; ++p) {
             const float *restrict x = in + 13 * p + c;
-            for (int j = 0; j < 8; ++j) acc[j] += x[j];
+            a0 = vaddq_f32(a0, vld1q_f32(x));
+            a1 = vaddq_f32(a1, vld1q_f32(x + 4));
+            a2 = vaddq_f32(a2, vld1q_f32(x + 8));
         }
-        for (int j = 0; j < 8; ++j) {
-            float v = acc[j] / 1.600000000e+01f;
-            out[c + j] = v;
+        {
+            float32x4_t vo = vmulq_f32(a0, vdupq_n_f32((1.0f / 1.600000000e+01f)));
+            vst1q_f32(out + c, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a1, vdupq_n_f32((1.0f / 1.600000000e+01f)));
+            vst1q_f32(out + c + 4, vo);
+        }
+        {
+            float32x4_t vo = vmulq_f32(a2, vdupq_n_f32((1.0f / 1.600000000e+01f)));
+            vst1q_f32(out + c + 8, vo);
         }
     }
-    {   /* 5-channel tail */
-        float acc[5];
-        for (int j = 0; j < 5; ++j) acc[j] = in[j + 8];
+    {   /* 1-channel tail */
+        const int c = 12;
+        float v = in[c];
         for (int p = 1; p < 16; ++p) {
-            const float *restrict x = in + 13 * p + 8;
-            for (int j = 0; j < 5; ++j) acc[j] += x[j];
+            v += in[13 * p + c];
         }
-        for (int j = 0; j < 5; ++j) {
-            float v = acc[j] / 1.600000000e+01f;
-            out[j + 8] = v;
-        }
+        v *= (1.0f / 1.600000000e+01f);
+        out[c] = v;
     }
 }
 
@@ -18907,11 +18992,20 @@ static void Pw_se_sig_S3_1x12(const float *restrict in, float *restrict out, con
     }
 }
 
-/* scalar/scale.c.in: layer se_sig, stage 4 (the input times the gate): tile 13c1p, 13 channels x 1 pixel (scalar code) */
+/* simd/scale.c.in: layer se_sig, stage 4 (the input times the gate): tile 13c1p, 13 channels x 1 pixel (scalar code) */
 static void Scale_se_sig_S4_13c1p(const float *restrict in, float *restrict out, const float *restrict e, const float *restrict res)
 {
     for (int p = 0; p < 16; ++p) {
-        for (int c = 0; c < 13; ++c) {
+        for (int c = 0; c < 12; c += 4) {
+            {
+                float32x4_t vo = vmulq_f32(vld1q_f32(in + 13 * p + c), vld1q_f32(e + c));
+                vo = vaddq_f32(vo, vld1q_f32(res + 13 * p + c));
+                vo = vmaxq_f32(vo, vdupq_n_f32(0.0f));
+                vst1q_f32(out + 13 * p + c, vo);
+            }
+        }
+        {   /* 1-channel tail */
+            const int c = 12;
             float v = in[13 * p + c] * e[c];
             v += res[13 * p + c];
             v = v < 0.0f ? 0.0f : v;
@@ -18963,7 +19057,7 @@ void wholenet_ops_se_sig(const float *restrict in, float *restrict out, const fl
         S3_OUT = 16,   /* stage 3's output in scratch */
         S3_W = 42,     /* stage 3's packed weights */
     };
-    Gpool_se_sig_S1_8c1p(in, scratch);
+    Gpool_se_sig_S1_12c1p(in, scratch);
     Pw_se_sig_S2_1x3(scratch, scratch + S2_OUT, packed);
     Pw_se_sig_S3_1x12(scratch + S2_OUT, scratch + S3_OUT, packed + S3_W);
     Scale_se_sig_S4_13c1p(in, out, scratch + S3_OUT, in);
@@ -19428,17 +19522,17 @@ const sg_layer wholenet_ops_layers[WHOLENET_OPS_LAYER_COUNT] = {
     },
     {
         .name = "gap1res", .op = SG_OP_POOL,
-        .in_h = 1, .in_w = 1, .in_c = 12,
-        .out_h = 1, .out_w = 1, .out_c = 12,
+        .in_h = 1, .in_w = 1, .in_c = 13,
+        .out_h = 1, .out_w = 1, .out_c = 13,
         .kh = 1, .kw = 1, .sh = 1, .sw = 1, .dh = 1, .dw = 1,
         .pt = 0, .pl = 0, .pb = 0, .pr = 0, .mult = 1,
-        .mid_h = 1, .mid_w = 1, .mid_c = 12,
+        .mid_h = 1, .mid_w = 1, .mid_c = 13,
         .groups = 1,
         .pool = SG_POOL_AVG, .count_pad = 0,
         .bias = 0,
         .dw_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .mid_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f },
         .residual = SG_RESIDUAL_SELF, .skip_layer = -1,
-        .macs = 12LL, .params = 0LL,
+        .macs = 13LL, .params = 0LL,
         .packed_floats = 0, .scratch_floats = 0,
         .pack = wholenet_ops_gap1res_pack, .run = Run_gap1res
     },

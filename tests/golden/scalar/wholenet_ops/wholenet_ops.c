@@ -3693,13 +3693,13 @@ static void Run_gmp(const float *in, const float *skip, float *out, const float 
 }
 
 /* ---- layer 16 "gap1res": pool --------------------------------------
- * input 1x1x12 -> output 1x1x12 (NHWC, float32)
+ * input 1x1x13 -> output 1x1x13 (NHWC, float32)
  * global average over the 1x1 pixels
  * act none, bias no, residual: the layer's input
- * MACs 12, parameters 0
+ * MACs 13, parameters 0
  * packed weights 0 floats, scratch 0 floats
  *
- * stage 1: global average over 1 pixels -> 12 channels (scalar code)
+ * stage 1: global average over 1 pixels -> 13 channels (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
  *   none
@@ -3717,10 +3717,10 @@ static void Gpool_gap1res_8c1p(const float *restrict in, float *restrict out, co
             out[c + j] = v;
         }
     }
-    {   /* 4-channel tail */
-        float acc[4];
-        for (int j = 0; j < 4; ++j) acc[j] = in[j + 8];
-        for (int j = 0; j < 4; ++j) {
+    {   /* 5-channel tail */
+        float acc[5];
+        for (int j = 0; j < 5; ++j) acc[j] = in[j + 8];
+        for (int j = 0; j < 5; ++j) {
             float v = acc[j] / 1.000000000e+00f;
             v += res[j + 8];
             out[j + 8] = v;
@@ -4773,17 +4773,17 @@ const sg_layer wholenet_ops_layers[WHOLENET_OPS_LAYER_COUNT] = {
     },
     {
         .name = "gap1res", .op = SG_OP_POOL,
-        .in_h = 1, .in_w = 1, .in_c = 12,
-        .out_h = 1, .out_w = 1, .out_c = 12,
+        .in_h = 1, .in_w = 1, .in_c = 13,
+        .out_h = 1, .out_w = 1, .out_c = 13,
         .kh = 1, .kw = 1, .sh = 1, .sw = 1, .dh = 1, .dw = 1,
         .pt = 0, .pl = 0, .pb = 0, .pr = 0, .mult = 1,
-        .mid_h = 1, .mid_w = 1, .mid_c = 12,
+        .mid_h = 1, .mid_w = 1, .mid_c = 13,
         .groups = 1,
         .pool = SG_POOL_AVG, .count_pad = 0,
         .bias = 0,
         .dw_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .mid_act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f }, .act = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f },
         .residual = SG_RESIDUAL_SELF, .skip_layer = -1,
-        .macs = 12LL, .params = 0LL,
+        .macs = 13LL, .params = 0LL,
         .packed_floats = 0, .scratch_floats = 0,
         .pack = wholenet_ops_gap1res_pack, .run = Run_gap1res
     },

@@ -195,13 +195,13 @@ void wholenet_ops_gap(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 void wholenet_ops_gmp_pack(const sg_weights *w, float *packed);
 void wholenet_ops_gmp(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
 
-/* layer 16 "gap1res": pool 1x1x12 -> 1x1x12 */
+/* layer 16 "gap1res": pool 1x1x13 -> 1x1x13 */
 #define WHOLENET_OPS_GAP1RES_IN_H 1
 #define WHOLENET_OPS_GAP1RES_IN_W 1
-#define WHOLENET_OPS_GAP1RES_IN_C 12
+#define WHOLENET_OPS_GAP1RES_IN_C 13
 #define WHOLENET_OPS_GAP1RES_OUT_H 1
 #define WHOLENET_OPS_GAP1RES_OUT_W 1
-#define WHOLENET_OPS_GAP1RES_OUT_C 12
+#define WHOLENET_OPS_GAP1RES_OUT_C 13
 #define WHOLENET_OPS_GAP1RES_PACKED_FLOATS 0
 #define WHOLENET_OPS_GAP1RES_SCRATCH_FLOATS 0
 void wholenet_ops_gap1res_pack(const sg_weights *w, float *packed);
