@@ -66,48 +66,52 @@ local function cpu_features()
   return f
 end
 
-local function main(argv)
-  local out, target, fuse, quiet, file = "out", "native", nil, false, nil
-  local optimize, wfile = "speed", nil
+-- The command line: { out, target, fuse, optimize, wfile, quiet, file };
+-- usage errors exit 2.
+local function parse_args(argv)
+  local o = { out = "out", target = "native", optimize = "speed", quiet = false }
+  local function value(name, i, what)
+    local v = argv[i + 1]
+    if not v or v == "" then usage(name .. " needs " .. what) end
+    return v
+  end
   local i = 1
   while i <= #argv do
     local a = argv[i]
-    if a == "--out" then out = argv[i + 1]; i = i + 1
-    elseif a:match("^%-%-out=") then out = a:sub(7)
-    elseif a == "--target" then target = argv[i + 1]; i = i + 1
-    elseif a:match("^%-%-target=") then target = a:sub(10)
-    elseif a == "--fuse" then
-      fuse = argv[i + 1]; i = i + 1
-      if not fuse then usage("--fuse needs auto, always or never") end
-    elseif a:match("^%-%-fuse=") then fuse = a:sub(8)
-    elseif a == "--optimize" then
-      optimize = argv[i + 1]; i = i + 1
-      if not optimize then usage("--optimize needs speed or memory") end
-    elseif a:match("^%-%-optimize=") then optimize = a:sub(12)
-    elseif a == "--weights" then
-      wfile = argv[i + 1]; i = i + 1
-      if not wfile or wfile == "" then usage("--weights needs a safetensors file") end
-    elseif a:match("^%-%-weights=") then wfile = a:sub(11)
-    elseif a == "--quiet" then quiet = true
+    local k, v = a:match("^%-%-(%a+)=(.*)$")
+    if k == "out" or k == "target" or k == "fuse" or k == "optimize" or k == "weights" then
+      o[k == "weights" and "wfile" or k] = v
+    elseif a == "--out" then o.out = value(a, i, "a directory"); i = i + 1
+    elseif a == "--target" then o.target = value(a, i, "a target"); i = i + 1
+    elseif a == "--fuse" then o.fuse = value(a, i, "auto, always or never"); i = i + 1
+    elseif a == "--optimize" then o.optimize = value(a, i, "speed or memory"); i = i + 1
+    elseif a == "--weights" then o.wfile = value(a, i, "a safetensors file"); i = i + 1
+    elseif a == "--quiet" then o.quiet = true
     elseif a:sub(1, 1) == "-" then usage("unknown option " .. a)
-    elseif file then usage("more than one shapes file")
-    else file = a end
+    elseif o.file then usage("more than one shapes file")
+    else o.file = a end
     i = i + 1
   end
-  if not file then usage("no shapes file given") end
-  if not out or out == "" then usage("--out needs a directory") end
+  if not o.file then usage("no shapes file given") end
+  if o.out == "" then usage("--out needs a directory") end
   local known = false
-  for _, t in ipairs(targets.list) do if t == target then known = true end end
-  if not known then usage("unknown target " .. tostring(target) .. " (scalar, avx2, avx512, neon, native)") end
-  if optimize ~= "speed" and optimize ~= "memory" then
-    usage("unknown --optimize " .. tostring(optimize) .. " (speed, memory)")
+  for _, t in ipairs(targets.list) do if t == o.target then known = true end end
+  if not known then usage("unknown target " .. tostring(o.target) .. " (scalar, avx2, avx512, neon, native)") end
+  if o.optimize ~= "speed" and o.optimize ~= "memory" then
+    usage("unknown --optimize " .. tostring(o.optimize) .. " (speed, memory)")
   end
   -- --optimize memory fuses every separable layer (its band replaces the
   -- whole intermediate); an explicit --fuse wins
-  fuse = fuse or (optimize == "memory" and "always" or "auto")
-  if fuse ~= "auto" and fuse ~= "always" and fuse ~= "never" then
-    usage("unknown --fuse " .. tostring(fuse) .. " (auto, always, never)")
+  o.fuse = o.fuse or (o.optimize == "memory" and "always" or "auto")
+  if o.fuse ~= "auto" and o.fuse ~= "always" and o.fuse ~= "never" then
+    usage("unknown --fuse " .. tostring(o.fuse) .. " (auto, always, never)")
   end
+  return o
+end
+
+local function main(argv)
+  local o = parse_args(argv)
+  local out, target, fuse, quiet, file, optimize, wfile = o.out, o.target, o.fuse, o.quiet, o.file, o.optimize, o.wfile
 
   local text = read_file(file)
   if not text then

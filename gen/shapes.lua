@@ -343,6 +343,8 @@ local function parse_pool(ctx, raw, L)
 end
 
 -- Validates one layer's own fields (no shapes).  Returns a partial record.
+-- One check per field family of README "Layer fields", in the order a
+-- reader looks them up there; about 95 lines.
 local function parse_fields(ctx, raw, index)
   local L = { index = index }
   local op = raw.op
