@@ -118,11 +118,18 @@ if ! "$LUA" "$GEN" --out "$out" --target "$target" --fuse "${FUSE:-auto}" $extra
     fail "generator failed" "$dir/gen.log"
 fi
 set +f
-set -- "$out"/*.c
-if [ $# -ne 1 ] || [ ! -f "$1" ]; then
-    fail "expected exactly one <net>.c in $out, found: $*"
-fi
-c=$1
+# one <net>.c, plus <net>_weights.c when the net's own sepgen-args bake weights
+c=""
+for f in "$out"/*.c; do
+    case $f in
+        *_weights.c) ;;
+        *)
+            [ -z "$c" ] && [ -f "$f" ] || fail "expected exactly one <net>.c in $out, found: $(echo "$out"/*.c)"
+            c=$f
+            ;;
+    esac
+done
+[ -n "$c" ] || fail "expected exactly one <net>.c in $out, found none"
 n=$(basename -- "$c" .c)
 for f in "$out/$n.h" "$out/sg.h" "$out/check/${n}_check.c" "$out/check/sg_generic.c"; do
     [ -f "$f" ] || fail "generator did not write $f"
@@ -134,6 +141,14 @@ fi
 cflags=$(sg_gen_cflags "$c")
 note "generated $n for $target${cflags:+ (cflags: $cflags)}"
 srcs="$out/$n.c $out/check/${n}_check.c $out/check/sg_generic.c"
+own_wts=""
+if [ -f "$out/${n}_weights.c" ]; then
+    # the net's sepgen-args name its weights file: the check runs on it
+    own_wts=$(printf '%s\n' "$extra" | sed -n 's/.*--weights  *\([^ ]*\).*/\1/p')
+    [ -f "$own_wts" ] || fail "$out/${n}_weights.c written but no --weights file in the net's sepgen-args"
+    own_wts=$(CDPATH='' cd -- "$(dirname -- "$own_wts")" && pwd)/$(basename -- "$own_wts")
+    srcs="$srcs $out/${n}_weights.c"
+fi
 
 # 1b. Baked weights (README "Baked weights"): a one-chain net (its header
 # defines <NET>_PACKED_FLOATS) of at most NET_BAKE_MAX packed floats is
@@ -146,7 +161,10 @@ check_args=""
 baked=""
 packed=$(sed -n 's/^#define [A-Z0-9_]*_PACKED_FLOATS \([0-9]*\)$/\1/p' "$out/$n.h" | tail -n 1)
 arena=$(grep -c '^#define [A-Z0-9_]*_ARENA_FLOATS ' "$out/$n.h")
-if [ "$arena" -eq 0 ]; then
+if [ -n "$own_wts" ]; then
+    check_args=$own_wts
+    baked="baked weights of $own_wts tested"
+elif [ "$arena" -eq 0 ]; then
     baked="no baked weights (not one chain)"
 elif [ "$packed" -gt "${NET_BAKE_MAX:-1000000}" ]; then
     baked="baked weights not tested ($packed packed floats > NET_BAKE_MAX=${NET_BAKE_MAX:-1000000}; make test-baked tests them)"
