@@ -124,7 +124,9 @@ for f in "$out"/*.c; do
     case $f in
         *_weights.c) ;;
         *)
-            [ -z "$c" ] && [ -f "$f" ] || fail "expected exactly one <net>.c in $out, found: $(echo "$out"/*.c)"
+            if [ -n "$c" ] || [ ! -f "$f" ]; then
+                fail "expected exactly one <net>.c in $out, found: $(echo "$out"/*.c)"
+            fi
             c=$f
             ;;
     esac
