@@ -15,6 +15,9 @@ WEIGHTS      ?=
 # make demo: the net, and an optional PPM image (default: a drawn pattern).
 DEMO_SHAPES  ?= examples/mobilenet_v3_small.lua
 DEMO_IMAGE   ?=
+# make import: an ONNX model, and the net name (default: from the file name).
+ONNX         ?=
+NAME         ?=
 CC           ?= cc
 BUILD        ?= build
 # Targets whose generated kernels `make test` builds and runs (stage f).
@@ -53,7 +56,7 @@ PAR = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(NPROC))
 job_dir = $(BUILD)/nets/$(notdir $(1))/$(patsubst %/,%,$(dir $(1)))
 
 .DEFAULT_GOAL := help
-.PHONY: help deps deps-test gen demo test test-baked golden golden-update clean lint \
+.PHONY: help deps deps-test gen import demo test test-baked golden golden-update clean lint \
         $(addprefix test-,$(STAGES)) test-shapes net-jobs $(NET_JOBS)
 
 help:
@@ -62,6 +65,8 @@ help:
 	@echo '              [OPTIMIZE=speed|memory] [WEIGHTS=net.safetensors]'
 	@echo '                 generate <net>.h, <net>.c, sg.h and check/ into OUT (with WEIGHTS,'
 	@echo '                 also <net>_weights.c: the packed weights as const data)'
+	@echo '  make import ONNX=model.onnx [OUT=$(OUT)] [NAME=net]'
+	@echo '                 read an ONNX model (Lua only): OUT/<net>.lua and OUT/<net>.safetensors'
 	@echo '  make demo   [DEMO_SHAPES=$(DEMO_SHAPES)] [WEIGHTS=...] [DEMO_IMAGE=x.ppm]'
 	@echo '                 examples/app on baked (random unless WEIGHTS) weights'
 	@echo '  make test-baked  stage f for the example nets with weights baked in'
@@ -105,6 +110,10 @@ gen: deps
 	@test -f $(GEN) || { echo "make gen: $(GEN) does not exist yet" >&2; exit 1; }
 	$(LUA) $(GEN) --out $(OUT) --target $(TARGET) $(if $(FUSE),--fuse $(FUSE)) --optimize $(OPTIMIZE) \
 	  $(if $(WEIGHTS),--weights $(WEIGHTS)) $(SHAPES)
+
+import: deps
+	@test -n "$(ONNX)" || { echo "make import: give the model: make import ONNX=model.onnx [OUT=dir] [NAME=net]" >&2; exit 2; }
+	$(LUA) gen/import.lua --out $(OUT) $(if $(NAME),--name $(NAME)) $(ONNX)
 
 demo: deps
 	@examples/app/demo.sh $(DEMO_SHAPES) $(TARGET) $(BUILD)/demo "$(WEIGHTS)" "$(DEMO_IMAGE)"

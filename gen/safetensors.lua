@@ -239,16 +239,21 @@ local function le(n, bytes)
 end
 
 -- The bytes of a safetensors file holding `tensors`, a list of { name,
--- shape, bits (list of bit patterns) }, in that order.
+-- shape, bits (list of bit patterns) or raw (their little-endian bytes) },
+-- in that order.
 function M.write(tensors)
   local head, data, at = {}, {}, 0
   for _, t in ipairs(tensors) do
-    local n = #t.bits
+    local n = t.raw and #t.raw / 4 or #t.bits
     head[#head + 1] = string.format('"%s":{"dtype":"F32","shape":%s,"data_offsets":[%s,%s]}', t.name,
       dims_text(t.shape):gsub(" ", ""), util.int(at), util.int(at + 4 * n))
-    local chunk = {}
-    for i = 1, n do chunk[i] = le(t.bits[i], 4) end
-    data[#data + 1] = table.concat(chunk)
+    if t.raw then
+      data[#data + 1] = t.raw
+    else
+      local chunk = {}
+      for i = 1, n do chunk[i] = le(t.bits[i], 4) end
+      data[#data + 1] = table.concat(chunk)
+    end
     at = at + 4 * n
   end
   local h = "{" .. table.concat(head, ",") .. "}"
