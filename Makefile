@@ -15,9 +15,11 @@ WEIGHTS      ?=
 # make demo: the net, and an optional PPM image (default: a drawn pattern).
 DEMO_SHAPES  ?= examples/mobilenet_v3_small.lua
 DEMO_IMAGE   ?=
-# make import: an ONNX model, and the net name (default: from the file name).
+# make import: an ONNX model, and the net name (default: from the file name);
+# it writes into OUT when given, else imported/ (sources to keep, not out/).
 ONNX         ?=
 NAME         ?=
+IMPORT_OUT   := $(if $(filter command line environment,$(origin OUT)),$(OUT),imported)
 CC           ?= cc
 BUILD        ?= build
 # Targets whose generated kernels `make test` builds and runs (stage f).
@@ -65,7 +67,7 @@ help:
 	@echo '              [OPTIMIZE=speed|memory] [WEIGHTS=net.safetensors]'
 	@echo '                 generate <net>.h, <net>.c, sg.h and check/ into OUT (with WEIGHTS,'
 	@echo '                 also <net>_weights.c: the packed weights as const data)'
-	@echo '  make import ONNX=model.onnx [OUT=$(OUT)] [NAME=net]'
+	@echo '  make import ONNX=model.onnx [OUT=imported] [NAME=net]'
 	@echo '                 read an ONNX model (Lua only): OUT/<net>.lua and OUT/<net>.safetensors'
 	@echo '  make demo   [DEMO_SHAPES=$(DEMO_SHAPES)] [WEIGHTS=...] [DEMO_IMAGE=x.ppm]'
 	@echo '                 examples/app on baked (random unless WEIGHTS) weights'
@@ -113,7 +115,7 @@ gen: deps
 
 import: deps
 	@test -n "$(ONNX)" || { echo "make import: give the model: make import ONNX=model.onnx [OUT=dir] [NAME=net]" >&2; exit 2; }
-	$(LUA) gen/import.lua --out $(OUT) $(if $(NAME),--name $(NAME)) $(ONNX)
+	$(LUA) gen/import.lua --out $(IMPORT_OUT) $(if $(NAME),--name $(NAME)) $(ONNX)
 
 demo: deps
 	@examples/app/demo.sh $(DEMO_SHAPES) $(TARGET) $(BUILD)/demo "$(WEIGHTS)" "$(DEMO_IMAGE)"

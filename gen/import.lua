@@ -4,8 +4,9 @@
 --
 --   lua gen/import.lua [--out DIR] [--name NAME] MODEL.onnx
 --
--- writes DIR/NAME.lua and DIR/NAME.safetensors (DIR default "out", NAME
--- default: the model file's name, made a valid C prefix).  Exit status: 0
+-- writes DIR/NAME.lua and DIR/NAME.safetensors (DIR default "imported":
+-- sources the user keeps, apart from the generated code in out/ that `make
+-- clean` empties; NAME default: the model file's name, made a C prefix).  Exit status: 0
 -- success, 2 bad model or usage (nothing written), 1 internal error.
 local script = arg and arg[0] or "gen/import.lua"
 local gendir = script:match("^(.*)[/\\][^/\\]*$") or "."
@@ -25,7 +26,7 @@ local function die(msg, status)
 end
 
 local function parse_args(argv)
-  local o = { out = "out" }
+  local o = { out = "imported" }
   local i = 1
   while i <= #argv do
     local a = argv[i]
