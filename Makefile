@@ -30,7 +30,7 @@ CLANG        ?= clang
 GEN     ?= gen/main.lua
 TEMPLATES := $(sort $(wildcard templates/*.in templates/*/*.in))
 SCRIPTS := tests/scripts
-STAGES  := lua runtime bad determinism golden nets
+STAGES  := lua runtime bad determinism golden import nets
 NPROC   := $(shell nproc 2>/dev/null || echo 2)
 
 export LUA CC CLANG BUILD GEN FUSE
@@ -79,6 +79,11 @@ help:
 	@echo '                 c. bad shapes files        (make test-bad)'
 	@echo '                 d. determinism             (make test-determinism)'
 	@echo '                 e. golden output           (make test-golden)'
+	@echo '                 e2. ONNX import vs PyTorch (make test-import): torchvision'
+	@echo '                    MobileNet v2, v3 small, MnasNet 0.5 and a factorized net,'
+	@echo '                    random weights, exported, imported, generated (scalar,'
+	@echo '                    native), run against PyTorch in float64 within a derived'
+	@echo '                    tolerance (skipped without python3-torch, -torchvision, -onnx)'
 	@echo '                 f. every tests/nets/*.lua, examples/*.lua and SHAPES:'
 	@echo '                    generate (with FUSE), gcc -O2 -Werror + run, clang -Werror,'
 	@echo '                    for each of TEST_TARGETS (make test-nets); asan+ubsan + run'
@@ -157,6 +162,9 @@ test-determinism:
 
 test-golden:
 	$(call stage,golden,$(SCRIPTS)/golden.sh check)
+
+test-import:
+	$(call stage,import,$(SCRIPTS)/torch.sh $(BUILD)/torch)
 
 test-nets:
 	$(call stage,nets,rm -f $(foreach j,$(NET_JOBS),$(call job_dir,$(patsubst net/%,%,$(j)))/result); \

@@ -9,8 +9,10 @@
 # clang (a second compiler), lua5.1 (a third interpreter for the determinism
 # test), gcc-aarch64-linux-gnu and qemu-user (the NEON suites, cross-compiled
 # and run under emulation), lua-check (luacheck over gen/ and tests/lua in
-# stage a).  Their absence only skips those parts, each with a
-# printed reason, so a failed install of them is not an error.
+# stage a), python3-torch, python3-torchvision and python3-onnx (the ONNX
+# models of stage e2, make test-import, for /usr/bin/python3: a pyenv or venv
+# python3 on PATH does not see them).  Their absence only skips those parts,
+# each with a printed reason, so a failed install of them is not an error.
 #
 # When something is missing and we run as root, `apt-get update` runs once and
 # the Debian packages are installed non-interactively.  Otherwise the exact
@@ -32,6 +34,12 @@ add() {
 "
 }
 have() { command -v "$1" >/dev/null 2>&1; }
+# py_has MODULE: /usr/bin/python3 finds MODULE (found, not imported: fast)
+py_has() {
+    [ -x /usr/bin/python3 ] &&
+        /usr/bin/python3 -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec(sys.argv[1]) is None)' \
+            "$1" >/dev/null 2>&1
+}
 
 # The Debian package that provides a Lua interpreter command.
 lua_package() {
@@ -73,7 +81,9 @@ scan() {
 
 mode=${1:-gen}
 
-# Optional packages for `make test`: installed best-effort when root.
+# Optional packages for `make test`: installed best-effort when root.  The
+# Python ones (large, and not built for every architecture) go in an apt-get
+# call of their own, so that their absence costs none of the others.
 optional() {
     [ "$mode" = test ] || return 0
     opt=""
@@ -82,20 +92,31 @@ optional() {
     have aarch64-linux-gnu-gcc || opt="$opt gcc-aarch64-linux-gnu"
     have qemu-aarch64 || opt="$opt qemu-user"
     have luacheck || opt="$opt lua-check"
-    [ -n "$opt" ] || return 0
+    py=""
+    py_has torch || py="$py python3-torch"
+    py_has torchvision || py="$py python3-torchvision"
+    py_has onnx || py="$py python3-onnx"
+    [ -n "$opt$py" ] || return 0
     if [ "$(id -u)" != 0 ] || ! have apt-get; then
-        echo "deps: optional for make test (their parts are skipped without them):$opt"
-        echo "deps: install with: sudo apt-get install -y$opt"
+        echo "deps: optional for make test (their parts are skipped without them):$opt$py"
+        echo "deps: install with: sudo apt-get install -y$opt$py"
         return 0
     fi
-    echo "deps: installing optional packages for make test:$opt"
-    # shellcheck disable=SC2086  # a list of package names
-    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y $opt </dev/null; then
-        apt-get update </dev/null || true
-        # shellcheck disable=SC2086
-        DEBIAN_FRONTEND=noninteractive apt-get install -y $opt </dev/null ||
-            echo "deps: could not install:$opt (their tests will be skipped)"
-    fi
+    updated=""
+    for list in "$opt" "$py"; do
+        [ -n "$list" ] || continue
+        echo "deps: installing optional packages for make test:$list"
+        # shellcheck disable=SC2086  # a list of package names
+        if ! DEBIAN_FRONTEND=noninteractive apt-get install -y $list </dev/null; then
+            if [ -z "$updated" ]; then
+                apt-get update </dev/null || true
+                updated=1
+            fi
+            # shellcheck disable=SC2086
+            DEBIAN_FRONTEND=noninteractive apt-get install -y $list </dev/null ||
+                echo "deps: could not install:$list (their tests will be skipped)"
+        fi
+    done
 }
 
 scan

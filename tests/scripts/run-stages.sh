@@ -16,6 +16,7 @@ title() {
         bad) echo "c. bad shapes files (tests/bad/*.lua)" ;;
         determinism) echo "d. determinism across Lua interpreters and runs" ;;
         golden) echo "e. golden output: every net on every target (tests/golden/)" ;;
+        import) echo "e2. import: ONNX models from PyTorch, imported and run against PyTorch (tests/torch/)" ;;
         nets) echo "f. nets: generated kernels vs generic kernels, per target" ;;
         *) echo "$1" ;;
     esac
