@@ -80,9 +80,20 @@ local function main(argv)
   local wfile = name .. ".safetensors"
   local text = map.shapes_text(r, name, o.model, wfile, model)
   -- the shapes file must pass the generator's own validation
-  local net, errors = shapes.load(text, o.out .. "/" .. name .. ".lua")
+  -- (a field out of sepgen's ranges: pads beyond (k-1)*d, dilation 9, ...).
+  -- The shapes file is not written, so its name is left out of the
+  -- messages; each names the model and the ONNX node its layer came from.
+  local chunk = name .. ".lua: "
+  local net, errors = shapes.load(text, name .. ".lua")
   if not net then
-    die(o.model .. ": the imported net is not valid for sepgen:\n  " .. table.concat(errors, "\n  "))
+    local lines = {}
+    for i, e in ipairs(errors) do
+      if e:sub(1, #chunk) == chunk then e = e:sub(#chunk + 1) end
+      local L = r.layers[tonumber(e:match('^layer (%d+) "') or 0)]
+      if L and L.origin then e = L.origin .. ", " .. e end
+      lines[i] = o.model .. ": " .. e .. " (sepgen cannot express this)"
+    end
+    die(table.concat(lines, "\n"))
   end
   local have = {}
   for _, t in ipairs(r.tensors) do have[t.name] = t end

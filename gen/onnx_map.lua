@@ -81,9 +81,21 @@ local function le32(b)
   return string.char(b % 256, floor(b / 256) % 256, floor(b / 65536) % 256, floor(b / 16777216))
 end
 
-local function from_numbers(v)
+-- The float32 bytes of numbers v, for node n's tensor `what`; a value that
+-- float32 cannot hold (NaN, infinite, beyond its range, as a BatchNormalization
+-- of a tiny variance can give) is an error, as it is in a weights file.
+local ROUNDS_TO_INF = (2 - 2 ^ -24) * 2 ^ 127 -- float32's largest + half an ulp: ties go to even, infinity
+
+local function from_numbers(n, v, what)
   local t = {}
-  for i = 1, #v do t[i] = le32(safetensors.f32bits(v[i])) end
+  for i = 1, #v do
+    local x = v[i]
+    if x ~= x or x >= ROUNDS_TO_INF or x <= -ROUNDS_TO_INF then
+      local shown = x ~= x and "NaN" or string.format("%.9g", x)
+      nfail(n, what .. ": element " .. (i - 1) .. " is not a finite float32 (" .. shown .. ")")
+    end
+    t[i] = le32(safetensors.f32bits(x))
+  end
   return table.concat(t)
 end
 
@@ -106,6 +118,7 @@ end
 
 -- The float32 bytes of initializer (or Constant) `name`, checked.
 local function init_raw(st, n, name, what)
+  if not name or name == "" then nfail(n, "the " .. what .. " input is missing") end
   local t = st.inits[name]
   if not t then
     nfail(n, what .. " '" .. name .. "' is not a constant initializer (sepgen bakes weights at build time)")
@@ -119,7 +132,7 @@ local function init_raw(st, n, name, what)
       local parts = {}
       for i, b in ipairs(t.bits) do parts[i] = le32(b) end
       raw = table.concat(parts)
-    elseif t.values then raw = from_numbers(t.values)
+    elseif t.values then raw = from_numbers(n, t.values, what .. " '" .. name .. "'")
     elseif t.count == 0 then raw = ""
     else nfail(n, what .. " '" .. name .. "' has no data") end
   end
@@ -135,6 +148,7 @@ end
 
 -- The numbers of a small constant input (Clip bounds, shapes, axes, pads).
 local function const_numbers(st, n, name, what)
+  if not name or name == "" then nfail(n, "the " .. what .. " input is missing") end
   local t = st.inits[name]
   if not t then nfail(n, what .. " '" .. name .. "' is not a constant") end
   local v, err = onnx.numbers(t)
@@ -146,6 +160,8 @@ local function attr(n, key, default, typ)
   local a = n.attrs[key]
   if a == nil then return default end
   if typ and a.type ~= typ then nfail(n, "attribute " .. key .. " is " .. a.type .. ", expected " .. typ) end
+  -- a damaged file may give the type without the value
+  if a.value == nil then nfail(n, "attribute " .. key .. " has no value") end
   return a.value
 end
 
@@ -153,6 +169,7 @@ end
 
 -- The tensor `name` as an activation: { shape = {h, w, c}, layer, input }.
 local function val(st, n, name)
+  if not name or name == "" then nfail(n, "the data input is missing") end
   local v = st.vals[name]
   if not v then
     if st.inits[name] then nfail(n, "input '" .. name .. "' is a constant where sepgen expects the activations") end
@@ -170,6 +187,7 @@ local function set_out(st, n, v, i) st.vals[n.outputs[i or 1]] = v end
 -- A new layer reading value `inp`, writing n's output.
 local function new_layer(st, n, inp, L, shape)
   L.nodes = { n.name ~= "" and n.name or n.op }
+  L.origin = where(n) -- import.lua names it when the generator rejects the layer
   L.input_val = inp
   L.index = #st.layers + 1
   L.name = "l" .. L.index
@@ -272,6 +290,7 @@ local function conv(st, n)
   if #wd ~= 4 then nfail(n, "weight of " .. #wd .. " dimensions; sepgen maps 2-D convolutions (4)") end
   local cin = inp.shape[3]
   local g = attr(n, "group", 1, "int")
+  if g < 1 then nfail(n, "group " .. g) end
   local cout, cpg, kh, kw = wd[1], wd[2], wd[3], wd[4]
   if cin % g ~= 0 or cout % g ~= 0 or cpg * g ~= cin then
     nfail(n, string.format("weight [%d, %d, %d, %d] with group %d does not fit %d input channels",
@@ -308,6 +327,7 @@ local function conv_transpose(st, n)
   local raw, wd = init_raw(st, n, n.inputs[2], "weight")
   local cin = inp.shape[3]
   local g = attr(n, "group", 1, "int")
+  if g < 1 then nfail(n, "group " .. g) end
   if #wd ~= 4 or g ~= cin or wd[1] ~= cin or wd[2] ~= 1 then
     nfail(n, "sepgen maps a ConvTranspose only when it is depthwise (group = channels, multiplier 1: " ..
       "dwdeconv); this one has group " .. g .. " on " .. cin .. " channels")
@@ -321,6 +341,7 @@ local function conv_transpose(st, n)
   local auto = attr(n, "auto_pad", "NOTSET", "string")
   if auto ~= "NOTSET" then nfail(n, "auto_pad " .. auto .. " on a ConvTranspose; export explicit pads") end
   local pp = attr(n, "pads", nil, "ints") or {}
+  if #pp ~= 0 and #pp ~= 4 then nfail(n, "pads has " .. #pp .. " values; sepgen maps 2-D (4 pads)") end
   local p = { pp[1] or 0, pp[2] or 0, pp[3] or 0, pp[4] or 0 }
   local oh = (inp.shape[1] - 1) * s[1] + (kh - 1) * d[1] + 1 - p[1] - p[3] + op[1]
   local ow = (inp.shape[2] - 1) * s[2] + (kw - 1) * d[2] + 1 - p[2] - p[4] + op[2]
@@ -347,9 +368,18 @@ local function batchnorm(st, n)
     if #raw ~= 4 * c then nfail(n, what .. " of " .. (#raw / 4) .. " values for " .. c .. " channels") end
     vals[what] = to_numbers(raw)
   end
-  local eps = attr(n, "epsilon", 1e-5, "float")
+  -- the default is the float attribute 1e-5, i.e. float32's 9.99999975e-06:
+  -- the same number as an exporter that writes epsilon = 1e-5 gives
+  local eps = attr(n, "epsilon", pb.f32(0x3727C5AC), "float")
   local f = {}
-  for i = 1, c do f[i] = vals.scale[i] / math.sqrt(vals.var[i] + eps) end
+  for i = 1, c do
+    -- sqrt of a negative (or a NaN epsilon) is NaN: say which channel instead
+    local d = vals.var[i] + eps
+    if d <= 0 or d ~= d then
+      nfail(n, string.format("var + epsilon is not positive for channel %d (%.9g + %.9g)", i - 1, vals.var[i], eps))
+    end
+    f[i] = vals.scale[i] / math.sqrt(vals.var[i] + eps)
+  end
   local wname = L.last .. "_w"
   local bname = L.last .. "_b"
   local w = to_numbers(L.w[wname].raw)
@@ -364,8 +394,8 @@ local function batchnorm(st, n)
   end
   local b = to_numbers(L.w[bname].raw)
   for o = 1, c do b[o] = (b[o] - vals.mean[o]) * f[o] + vals.bias[o] end
-  L.w[wname].raw = from_numbers(w)
-  L.w[bname].raw = from_numbers(b)
+  L.w[wname].raw = from_numbers(n, w, "the folded weights")
+  L.w[bname].raw = from_numbers(n, b, "the folded bias")
   table.insert(L.nodes, n.name ~= "" and n.name or n.op)
   set_out(st, n, v)
 end
@@ -396,6 +426,12 @@ local function act_of(st, n)
     else
       lo, hi = const_bound(st, n, 2), const_bound(st, n, 3)
     end
+    -- an infinite bound (or float32's largest) clamps nothing: an open side
+    local FLT_MAX = (2 - 2 ^ -23) * 2 ^ 127
+    if (lo and lo ~= lo) or (hi and hi ~= hi) then nfail(n, "a Clip bound is NaN") end
+    if lo and lo <= -FLT_MAX then lo = nil end
+    if hi and hi >= FLT_MAX then hi = nil end
+    if lo == nil and hi == nil then return nil end
     if lo == 0 and hi == 6 then return "relu6" end
     if lo == 0 and hi == nil then return "relu" end
     if lo and hi and lo > hi then nfail(n, "Clip with min > max") end
@@ -552,7 +588,9 @@ local function squeeze_excite(st, n, p)
     se_w2 = { raw = w2, shape = { c, r } }, se_b2 = { raw = conv_bias(st, p.c2, c), shape = { c } } }
   L.last = "se"
   new_layer(st, n, inp, L, { inp.shape[1], inp.shape[2], c })
-  for _, m in ipairs({ p.c1, p.act1, p.c2, p.gate, p.mul }) do
+  -- by key: act1 may be nil, and ipairs would stop at it (leaving the second conv unmapped)
+  for _, key in ipairs({ "c1", "act1", "c2", "gate", "mul" }) do
+    local m = p[key]
     if m then
       st.skip[m] = true
       table.insert(L.nodes, m.name ~= "" and m.name or m.op)
@@ -624,7 +662,10 @@ local function pad_node(st, n)
   for _, x in ipairs(p) do if x < 0 then nfail(n, "negative Pad (cropping) is not supported") end end
   local prev = inp.pad or { 0, 0, 0, 0 }
   local v = { shape = inp.shape, layer = nil, pad = { prev[1] + p[3], prev[2] + p[4], prev[3] + p[7], prev[4] + p[8] },
-    base = inp.base or inp }
+    base = inp.base or inp, pad_nodes = {} }
+  -- the layer that folds the pads names the Pad nodes in its comment
+  for _, x in ipairs(inp.pad_nodes or {}) do v.pad_nodes[#v.pad_nodes + 1] = x end
+  v.pad_nodes[#v.pad_nodes + 1] = n.name ~= "" and n.name or n.op
   v.layer = nil
   set_out(st, n, v)
   st.pad_of = st.pad_of or {}
@@ -648,7 +689,11 @@ local function flatten(st, n)
     local total = inp.shape[1] * inp.shape[2] * inp.shape[3]
     local ok = #shape == 2 and (shape[1] == 1 or shape[1] == -1 or shape[1] == 0) and
         (shape[2] == -1 or shape[2] == total)
-    if not ok then nfail(n, "Reshape to [" .. table.concat(shape, ", ") .. "]: only [1, -1] (a flatten) maps") end
+    if not ok then
+      local t = {}
+      for i, x in ipairs(shape) do t[i] = string.format("%.0f", x) end -- 12, not 12.0 (Lua 5.4)
+      nfail(n, "Reshape to [" .. table.concat(t, ", ") .. "]: only [1, -1] (a flatten) maps")
+    end
   end
   set_out(st, n, { shape = inp.shape, layer = inp.layer, flat = true, from = inp })
   -- the flattened value is the same memory; a later fc reads the layer's output
@@ -726,18 +771,20 @@ local function alias(st, n)
   end
 end
 
+-- attr checks each attribute's type: a damaged file may name one and hold another.
 local function constant(st, n)
-  local a = n.attrs.value
-  local t
-  if a and a.type == "tensor" then t = a.value
-  elseif n.attrs.value_float then t = { dtype = "float", dims = {}, count = 1, values = { n.attrs.value_float.value } }
+  local t, v
+  if n.attrs.value then t = attr(n, "value", nil, "tensor")
+  elseif n.attrs.value_float then
+    t = { dtype = "float", dims = {}, count = 1, values = { attr(n, "value_float", nil, "float") } }
   elseif n.attrs.value_floats then
-    t = { dtype = "float", dims = { #n.attrs.value_floats.value }, count = #n.attrs.value_floats.value,
-      values = n.attrs.value_floats.value }
-  elseif n.attrs.value_int then t = { dtype = "int64", dims = {}, count = 1, values = { n.attrs.value_int.value } }
+    v = attr(n, "value_floats", nil, "floats")
+    t = { dtype = "float", dims = { #v }, count = #v, values = v }
+  elseif n.attrs.value_int then
+    t = { dtype = "int64", dims = {}, count = 1, values = { attr(n, "value_int", nil, "int") } }
   elseif n.attrs.value_ints then
-    t = { dtype = "int64", dims = { #n.attrs.value_ints.value }, count = #n.attrs.value_ints.value,
-      values = n.attrs.value_ints.value }
+    v = attr(n, "value_ints", nil, "ints")
+    t = { dtype = "int64", dims = { #v }, count = #v, values = v }
   else nfail(n, "Constant without a tensor value") end
   t.name = n.outputs[1]
   st.inits[n.outputs[1]] = t
@@ -765,7 +812,7 @@ local function resolve_pad_input(st, n)
   local v = st.vals[n.inputs[1]]
   if v and v.pad then
     local base = unpadded(st, v)
-    local shadow = { shape = base.shape, layer = base.layer, pad = v.pad, real = base }
+    local shadow = { shape = base.shape, layer = base.layer, pad = v.pad, real = base, pad_nodes = v.pad_nodes }
     return shadow
   end
 end
@@ -782,7 +829,7 @@ local function fuse_separable(layers)
         not source[b] then
       local L = { op = "separable", k = a.k, stride = a.stride, dilation = a.dilation, pad = a.pad, mult = a.mult,
         cout = b.cout, groups = b.groups, dw_act = a.act, act = b.act, residual = b.residual,
-        nodes = {}, input_val = a.input_val, out_val = b.out_val, w = {} }
+        nodes = {}, input_val = a.input_val, out_val = b.out_val, w = {}, origin = a.origin }
       for _, x in ipairs(a.nodes) do L.nodes[#L.nodes + 1] = x end
       for _, x in ipairs(b.nodes) do L.nodes[#L.nodes + 1] = x end
       L.w.dw_w, L.w.dw_b, L.w.pw_w, L.w.pw_b = a.w.dw_w, a.w.dw_b, b.w.pw_w, b.w.pw_b
@@ -838,6 +885,10 @@ function M.convert(model, name)
     end
     if model.graph.sparse then fail("sparse initializers are not supported") end
     local inp = graph_input(model)
+    -- every node first: the pattern matchers (hswish, squeeze-excite) follow outputs ahead
+    for _, n in ipairs(model.graph.nodes) do
+      if not n.outputs[1] or n.outputs[1] == "" then nfail(n, "the node has no output") end
+    end
     local st = new_state(model, name)
     st.vals[inp.name] = { shape = { inp.h, inp.w, inp.c }, layer = nil, graph_input = true }
     for _, n in ipairs(model.graph.nodes) do
@@ -855,6 +906,7 @@ function M.convert(model, name)
           -- the layer reads the unpadded tensor
           local L = st.layers[#st.layers]
           L.input_val = padded.real
+          for i, x in ipairs(padded.pad_nodes) do table.insert(L.nodes, i, x) end
         else
           h(st, n)
         end
@@ -877,7 +929,9 @@ function M.convert(model, name)
       if type(L.residual) == "table" then
         local target
         for _, M2 in ipairs(layers) do if M2.input_val == L.residual.input_val then target = M2; break end end
-        L.residual = target.name
+        -- a dw -> pw pair whose Add reads the dw's input: after fusion that
+        -- is the separable's own input (a name would point at itself)
+        if target == L then L.residual = true else L.residual = target.name end
       end
     end
     local tensors = {}

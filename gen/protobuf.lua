@@ -100,21 +100,31 @@ function M.packed_u32(s, first, last, out)
   return out
 end
 
--- The number a single-precision bit pattern stands for (finite patterns).
+-- The number a single-precision bit pattern stands for.  Infinities and
+-- NaN come out as such (not as huge finite numbers), so that a Clip bound
+-- of -inf reads as an open side and a NaN anywhere is caught.
 function M.f32(b)
   local sign = b >= 2 ^ 31 and -1 or 1
   local e = floor(b / 2 ^ 23) % 256
   local m = b % 2 ^ 23
+  if e == 255 then
+    if m == 0 then return sign * math.huge end
+    return 0 / 0
+  end
   if e == 0 then return sign * m * 2 ^ -149 end
   return sign * (1 + m / 2 ^ 23) * 2 ^ (e - 127)
 end
 
--- The number an IEEE double at s[i..i+7] stands for (finite values).
+-- The number an IEEE double at s[i..i+7] stands for (infinities and NaN too).
 function M.f64(s, i)
   local lo, hi = M.u32(s, i), M.u32(s, i + 4)
   local sign = hi >= 2 ^ 31 and -1 or 1
   local e = floor(hi / 2 ^ 20) % 2048
   local m = (hi % 2 ^ 20) * 2 ^ 32 + lo
+  if e == 2047 then
+    if m == 0 then return sign * math.huge end
+    return 0 / 0
+  end
   if e == 0 then return sign * m * 2 ^ -1074 end
   return sign * (1 + m / 2 ^ 52) * 2 ^ (e - 1023)
 end
