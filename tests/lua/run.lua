@@ -29,6 +29,7 @@ local FILES = {
   "test_docs",      -- README and docs quote the golden files as they are
   "test_emit",      -- emit.lua: function comments and names, drivers, loops
   "test_geom",      -- geom.same / conv_out / conv_axis: README dwconv padding
+  "test_onnx",      -- make import: protobuf, onnx.read, the mapping on tests/onnx/*.onnx
   "test_plan",      -- plan: depthwise passes, fusion decisions
   "test_sandbox",   -- sandbox.run: README sandbox
   "test_schema",    -- plan.SCHEMA: every stage field declared, set once by its step

@@ -10,6 +10,8 @@
 #   - stderr containing the expected substring and the file's name,
 #   - OUT byte-for-byte as before (names, sizes, modes, mtimes, SHA-256),
 #   - nothing left beside OUT (no stray temp directory).
+# Then bad command lines, bad weights files (tests/bad/weights) and bad ONNX
+# models for gen/import.lua (tests/bad/onnx), with the same OUT check.
 #
 # Environment: LUA (default lua5.4), GEN (default gen/main.lua), BUILD
 # (default build; scratch space is $BUILD/bad), BAD_TIMEOUT (seconds per
@@ -236,6 +238,58 @@ if [ -f "$wdir/cases.txt" ]; then
         --weights "$wdir/good.safetensors" "$root/tests/nets/wholenet_ops.lua"
 else
     echo "FAIL weights: $wdir/cases.txt is missing"
+    failed=$((failed + 1))
+fi
+
+# Bad ONNX models (tests/bad/onnx/cases.txt, written with the models by
+# tests/onnx/make_fixtures.py: a file and a substring per line, a file may
+# have several lines): gen/import.lua must exit 2 with a message naming the
+# model file and containing the substring (for a node's fault: the node, its
+# position and op), never report an internal error, and leave OUT untouched.
+IMPORT=$root/gen/import.lua
+import_case() { # import_case LABEL EXPECT ARGS...
+    label=$1
+    expect=$2
+    shift 2
+    out=$work/import/out
+    rm -rf -- "$work/import"
+    mkdir -p -- "$work/import"
+    cp -a -- "$work/ref/out" "$out"
+    timeout "$BAD_TIMEOUT" "$LUA" "$IMPORT" --out "$out" "$@" >"$work/import/stdout" 2>"$work/import/stderr"
+    rc=$?
+    problems=""
+    [ "$rc" -eq 2 ] || problems="exit status $rc, expected 2; "
+    grep -qF -- "$expect" "$work/import/stderr" || problems="${problems}stderr lacks \"$expect\"; "
+    case $label in
+        usage:*) ;;
+        *) grep -qF -- "$label" "$work/import/stderr" || problems="${problems}stderr does not name $label; " ;;
+    esac
+    ! grep -qi "internal error" "$work/import/stderr" || problems="${problems}internal error; "
+    [ "$before" = "$(sg_tree_listing "$out")" ] || problems="${problems}OUT changed; "
+    if [ -z "$problems" ]; then
+        echo "PASS import: $label: $expect"
+        passed=$((passed + 1))
+    else
+        echo "FAIL import: $label: ${problems%; }"
+        sed 's/^/    | /' "$work/import/stderr" | head -n 5
+        failed=$((failed + 1))
+    fi
+}
+odir=$root/tests/bad/onnx
+if [ -f "$odir/cases.txt" ]; then
+    while read -r of oexpect; do
+        case $of in "" | "#"*) continue ;; esac
+        import_case "$of" "$oexpect" "$odir/$of"
+    done <"$odir/cases.txt"
+    import_case absent.onnx "absent.onnx: cannot read the model file" "$odir/absent.onnx"
+    good_onnx=$root/tests/onnx/conv_pw.onnx
+    import_case "usage: no model" "import: no model file given" --name x
+    import_case "usage: --fast" "import: unknown option --fast" --fast "$good_onnx"
+    import_case "usage: two models" "import: more than one model file" "$good_onnx" "$good_onnx"
+    import_case "usage: --name" "import: --name 9lives: a net name is [a-z][a-z0-9_]*" --name 9lives "$good_onnx"
+    import_case "usage: --name empty" "import: --name needs a value" "$good_onnx" --name
+else
+    echo "FAIL import: $odir/cases.txt is missing"
     failed=$((failed + 1))
 fi
 

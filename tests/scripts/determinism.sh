@@ -12,6 +12,9 @@
 # output directory's name replaced by OUT), must be identical (`diff -r`).
 # Then the reference run is repeated into its own tree, which must stay
 # untouched: files are written only when their bytes change.
+# Each run also imports the ONNX models of tests/onnx/ (gen/import.lua, once,
+# not per target): their .lua and .safetensors files and stdout are part of
+# the trees.
 #
 # Environment: LUA, GEN (default gen/main.lua), BUILD (default build; trees go
 # to $BUILD/determinism), TARGETS (default scalar).  Exit 0 on success, 1 on
@@ -67,9 +70,18 @@ case " lua5.4 luajit lua5.1 $ref " in
     *) sg_have "$LUA" && runs="$runs lua=$LUA" ;;
 esac
 
+# The ONNX models every run imports (tiny: tests/onnx/make_fixtures.py).
+ONNX_MODELS=""
+for m in "$root"/tests/onnx/*.onnx; do
+    [ -f "$m" ] && ONNX_MODELS="$ONNX_MODELS $m"
+done
+if [ -z "$ONNX_MODELS" ]; then
+    echo "determinism: no tests/onnx/*.onnx: the import is SKIPPED"
+fi
+
 rm -rf -- "$work"
 mkdir -p -- "$work"
-echo "determinism: $# shapes files, targets: $TARGETS; runs: $runs"
+echo "determinism: $# shapes files, $(echo "$ONNX_MODELS" | wc -w) ONNX models, targets: $TARGETS; runs: $runs"
 if [ -n "$skipped" ]; then
     echo "determinism: SKIPPED interpreters:$skipped"
 fi
@@ -117,6 +129,18 @@ gen_all() {
                     >>"$work/$label.status"
             fi
         done
+    done
+    # the ONNX fixtures: the importer's output must not depend on the Lua
+    for m in $ONNX_MODELS; do
+        b=$(basename -- "$m" .onnx)
+        if ! "$cmd" "$root/gen/import.lua" --out "$t/import/$b" "$m" >"$t/_stdout/import.$b.raw" \
+            2>"$work/$label.import.$b.stderr"; then
+            echo "$label ($cmd): importing ${m#"$root"/} failed: $(head -n 3 "$work/$label.import.$b.stderr")" \
+                >>"$work/$label.status"
+        fi
+        awk -v d="$t/import/$b" '{ while ((i = index($0, d)) > 0) $0 = substr($0, 1, i - 1) "OUT" substr($0, i + length(d)); print }' \
+            "$t/_stdout/import.$b.raw" >"$t/_stdout/import.$b.txt"
+        rm -f -- "$t/_stdout/import.$b.raw"
     done
 }
 
