@@ -427,7 +427,7 @@ function M.net(plan, file, runtime_dir, note, baked)
   local net = plan.net
   local tg = targets[plan.target] or targets.scalar
   local common = {
-    net = net, plan = plan, file = file, target = plan.target, NET = net.name:upper(),
+    net = net, plan = plan, file = util.comment(file), target = plan.target, NET = net.name:upper(),
     human = util.human, signature = signature, ilist = ilist, act_init = act_init,
     OPNAME = OPNAME, RESNAME = RESNAME, cflags = tg.cflags,
     target_note = note or "", header = tg.header, int = util.int, include = include,
@@ -444,8 +444,8 @@ function M.net(plan, file, runtime_dir, note, baked)
         raw[#raw + 1] = { layer = i - 1, field = e.field, offset = e.offset, count = e.count }
       end
     end
-    common.baked = { file = baked.file, size = baked.size, raw = raw,
-      cpath = baked.file:gsub("[\\\"]", "\\%0"),
+    common.baked = { file = util.comment(baked.file), size = baked.size, raw = raw,
+      cpath = util.cstring(baked.file),
       initializer = weights.initializer(baked.packed, a.packed_floats, 0) }
   end
   local layers = {}

@@ -48,6 +48,27 @@ function M.fixed(v, n)
   return M.int(ip) .. "." .. string.rep("0", n - #fp) .. fp
 end
 
+-- User text (a file path) inside a generated C comment: the one way it
+-- gets there.  Control and non-ASCII bytes become '?', and the pairs that
+-- would end the comment, open a nested one (-Wcomment) or form a trigraph
+-- (a "??/" line splice) are broken apart, so a path like "x*/ int y; /*"
+-- stays text.
+function M.comment(s)
+  s = s:gsub("[%c\128-\255]", "?"):gsub("%*/", "* /"):gsub("/%*", "/ *")
+  local n
+  repeat s, n = s:gsub("%?%?", "?-?") until n == 0
+  return s
+end
+
+-- User text inside a generated C string literal: backslash, quote and '?'
+-- (trigraphs) escaped, control and non-ASCII bytes as octal escapes.
+function M.cstring(s)
+  return (s:gsub('[\\"?%c\128-\255]', function(c)
+    if c == "\\" or c == '"' or c == "?" then return "\\" .. c end
+    return string.format("\\%03o", c:byte())
+  end))
+end
+
 -- Human-readable counts for reports: 1234567 -> "1.23M".
 function M.human(v)
   if v >= 1e9 then return M.fixed(v / 1e9, 2) .. "G" end

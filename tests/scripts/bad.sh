@@ -11,7 +11,8 @@
 #   - OUT byte-for-byte as before (names, sizes, modes, mtimes, SHA-256),
 #   - nothing left beside OUT (no stray temp directory).
 # Then bad command lines, bad weights files (tests/bad/weights) and bad ONNX
-# models for gen/import.lua (tests/bad/onnx), with the same OUT check.
+# models for gen/import.lua (tests/bad/onnx), with the same OUT check; and
+# hostile file paths (hostile.sh): generated code must stay valid C.
 #
 # Environment: LUA (default lua5.4), GEN (default gen/main.lua), BUILD
 # (default build; scratch space is $BUILD/bad), BAD_TIMEOUT (seconds per
@@ -290,6 +291,13 @@ if [ -f "$odir/cases.txt" ]; then
     import_case "usage: --name empty" "import: --name needs a value" "$good_onnx" --name
 else
     echo "FAIL import: $odir/cases.txt is missing"
+    failed=$((failed + 1))
+fi
+
+# file paths that try to close the generated comments or strings
+if LUA="$LUA" GEN="$GEN" sh "$root/tests/scripts/hostile.sh" "$work/hostile"; then
+    passed=$((passed + 1))
+else
     failed=$((failed + 1))
 fi
 
