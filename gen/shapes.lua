@@ -826,6 +826,9 @@ end
 
 -- Loads and validates `text` (the file's contents) named `file`.
 function M.load(text, file)
+  -- a UTF-8 byte-order mark (editors on Windows write one): lua5.4 and
+  -- lua5.1 reject it and LuaJIT skips it; all three skip it here
+  if text:sub(1, 3) == "\239\187\191" then text = text:sub(4) end
   local ok, value = sandbox.run(text, file)
   if not ok then
     local msg = value

@@ -873,4 +873,16 @@ function T.element_cap_counts_only_tensors_and_weights()
   H.eq({ L.OH, L.OW, L.OC }, { 16384, 1, 1 }, "pwconv on 16384 x 1 x 65536")
 end
 
+function T.bom_and_crlf_load_on_every_lua()
+  -- a UTF-8 byte-order mark and CRLF line endings (a file saved on
+  -- Windows); lua5.4 and lua5.1 rejected the mark, LuaJIT skipped it
+  local src = "\239\187\191-- net\r\nreturn { name = \"n\",\r\n input = { h = 8, w = 8, c = 8 },\r\n" ..
+              " layers = { { op = \"dwconv\" },\r\n { op = \"pwconv\", cout = 4 } } }\r\n"
+  local net = load_ok(src)
+  H.eq(#net.layers, 2, "layers of a file with a BOM and CRLF")
+  -- an error still names the right line: line 3 holds the bad field
+  local _, errs = shapes.load("\239\187\191return {\r\n name = \"n\",\r\n x = (nil)..1 }", FILE)
+  H.ok(errs and errs[1]:match("^net%.lua:3:"), "line of an error after a BOM and CRLF: " .. tostring(errs and errs[1]))
+end
+
 return T
