@@ -115,8 +115,9 @@ deps-test:
 
 gen: deps
 	@test -f $(GEN) || { echo "make gen: $(GEN) does not exist yet" >&2; exit 1; }
-	$(LUA) $(GEN) --out $(OUT) --target $(TARGET) $(if $(FUSE),--fuse $(FUSE)) --optimize $(OPTIMIZE) \
-	  $(if $(WEIGHTS),--weights $(WEIGHTS)) $(SHAPES)
+	@test -n "$(OUT)" || { echo "make gen: OUT is empty: give a directory (OUT=out)" >&2; exit 2; }
+	$(LUA) $(GEN) --out "$(OUT)" --target $(TARGET) $(if $(FUSE),--fuse $(FUSE)) --optimize $(OPTIMIZE) \
+	  $(if $(WEIGHTS),--weights "$(WEIGHTS)") "$(SHAPES)"
 
 import: deps
 	@test -n "$(ONNX)" || { echo "make import: give the model: make import ONNX=model.onnx [OUT=dir] [NAME=net]" >&2; exit 2; }

@@ -40,18 +40,23 @@ local function shell_quote(s)
 end
 
 local function mkdir_p(dir)
-  local ok = os.execute("mkdir -p " .. shell_quote(dir))
+  local ok = os.execute("mkdir -p " .. shell_quote(dir) .. " 2>/dev/null")
   return ok == true or ok == 0
 end
 
 -- Writes path only when its bytes change; via a temporary file and rename.
+-- A file that cannot be written is the user's error (exit 2), not ours.
 local function write_if_changed(path, text)
   if read_file(path) == text then return false end
   local tmp = path .. ".tmp"
-  local f = assert(io.open(tmp, "wb"))
-  f:write(text)
-  f:close()
-  assert(os.rename(tmp, path))
+  local f, err = io.open(tmp, "wb")
+  local ok = f and f:write(text) and f:close()
+  if ok then ok, err = os.rename(tmp, path) end
+  if not ok then
+    os.remove(tmp)
+    io.stderr:write("sepgen: cannot write " .. path .. ": " .. tostring(err) .. "\n")
+    os.exit(2)
+  end
   return true
 end
 
@@ -92,7 +97,12 @@ local function parse_args(argv)
     else o.file = a end
     i = i + 1
   end
-  if not o.file then usage("no shapes file given") end
+  if not o.file then
+    -- `--out net.lua` (an empty OUT= on make's line): the shapes file was
+    -- taken for the directory
+    if o.out:match("%.lua$") then usage("--out needs a directory; '" .. o.out .. "' looks like the shapes file") end
+    usage("no shapes file given")
+  end
   if o.out == "" then usage("--out needs a directory") end
   local known = false
   for _, t in ipairs(targets.list) do if t == o.target then known = true end end
@@ -142,8 +152,9 @@ local function main(argv)
   local files = emit.net(p, file, root .. "/runtime", note, baked)
   -- everything is rendered: only now touch OUT
   if not mkdir_p(out .. "/check") then
-    io.stderr:write("sepgen: cannot create " .. out .. "/check\n")
-    os.exit(1)
+    io.stderr:write("sepgen: --out " .. out .. ": cannot create the directory " .. out .. "/check (is " ..
+      out .. " a file, or not writable?)\n")
+    os.exit(2)
   end
   local changed = 0
   for _, f in ipairs(files) do

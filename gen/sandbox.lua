@@ -117,7 +117,15 @@ function M.run(text, name)
   if jit_on then jit.off(); jit.flush() end           -- luacheck: ignore 143
   strmeta.__index = strlib
   debug.sethook(hook, "", HOOK_EVERY)
-  local ok, value = pcall(chunk)
+  -- a stack overflow says so with its line on every Lua (LuaJIT's message
+  -- has no position: the traceback gives the innermost line of the file)
+  local function handler(e)
+    if type(e) ~= "string" or not e:find("stack overflow", 1, true) then return e end
+    local quoted = name:gsub("[%^%$%(%)%%%.%[%]%*%+%-%?]", "%%%0")
+    local line = e:match("^" .. quoted .. ":(%d+):") or debug.traceback("", 2):match(quoted .. ":(%d+):")
+    return (line and (name .. ":" .. line .. ": ") or "") .. "recursion too deep (stack overflow)"
+  end
+  local ok, value = xpcall(chunk, handler)
   debug.sethook()
   strmeta.__index = saved_index
   if jit_on then jit.on() end                         -- luacheck: ignore 143

@@ -211,6 +211,10 @@ usage_case "no shapes file given" --out "$work/usage/out" --fuse never
 usage_case "--fuse needs auto, always or never" --out "$work/usage/out" "$good" --fuse
 usage_case "more than one shapes file" --out "$work/usage/out" "$good" "$good"
 usage_case "unknown --optimize size" --out "$work/usage/out" --optimize size "$good"
+# --out naming a file (as --out /etc/passwd does): exit 2, not 1
+usage_case "cannot create the directory" --out "$work/usage/stdout" "$good"
+# an empty OUT= on make's line: the shapes file is taken for the directory
+usage_case "--out needs a directory; '$good' looks like the shapes file" --out "$good"
 usage_case "--weights needs a safetensors file" --out "$work/usage/out" "$good" --weights
 
 # Bad weights files (tests/bad/weights/cases.txt, written by make.lua there):

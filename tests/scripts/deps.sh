@@ -1,7 +1,8 @@
 #!/bin/sh
-# deps.sh: make sure the tools that `make gen` and `make test` need exist.
+# deps.sh [gen|test]: make sure the tools that `make gen` and `make test` need exist.
 #
-# Needs: $LUA (default lua5.4), luajit (determinism test), pkg-config, Check
+# `make gen` (mode gen) needs only $LUA (default lua5.4).  `make test` (mode
+# test) also needs luajit (determinism test), pkg-config, Check
 # (`pkg-config --exists check`) and a C compiler ($CC, default cc).  Optional
 # and only reported: lua5.1, clang, shellcheck.
 #
@@ -62,6 +63,8 @@ scan() {
         fi
         add "$p" "$LUA (the Lua interpreter that runs the generator)"
     fi
+    # generating needs only Lua; the rest is for make test
+    [ "$mode" = test ] || return 0
     have luajit || add luajit "luajit (the determinism test compares its output with lua5.4's)"
     have pkg-config || add pkg-config "pkg-config"
     if ! have pkg-config || ! pkg-config --exists check; then
