@@ -150,6 +150,7 @@ local function main(argv)
   end
   emit.template_dir = root .. "/templates"
   local files = emit.net(p, file, root .. "/runtime", note, baked)
+  for _, w in ipairs(report.size_warnings(files, #net.layers)) do io.stderr:write("sepgen: " .. w .. "\n") end
   -- everything is rendered: only now touch OUT
   if not mkdir_p(out .. "/check") then
     io.stderr:write("sepgen: --out " .. out .. ": cannot create the directory " .. out .. "/check (is " ..

@@ -6,6 +6,25 @@ local explain = require("explain")
 
 local M = {}
 
+-- Generated code files above this size get a warning on stderr: compilers
+-- take minutes and gigabytes on them (a net of the maximum 4096 separable
+-- layers writes about 144 MB of C on avx512, in about three minutes).
+M.WARN_BYTES = 16 * 2 ^ 20
+
+-- Warnings for the rendered files ({ name, text } pairs) of a net of n
+-- layers: code files larger than M.WARN_BYTES (baked weights are data
+-- and are as large as they must be).
+function M.size_warnings(files, n)
+  local w = {}
+  for _, f in ipairs(files) do
+    if #f[2] > M.WARN_BYTES and not f[1]:match("_weights%.c$") then
+      w[#w + 1] = string.format("warning: %s is %s MB of C for %d layers; a compiler may need minutes and " ..
+        "gigabytes for it (split the net into several shapes files?)", f[1], util.fixed(#f[2] / 1e6, 1), n)
+    end
+  end
+  return w
+end
+
 local function shape(h, w, c) return util.int(h) .. "x" .. util.int(w) .. "x" .. util.int(c) end
 
 local function kernel(L)

@@ -446,6 +446,8 @@ end
 local function too_big(n) return n >= LIMIT end
 
 -- Projection parameters: returns table {cin, cout, S, topo, groups} or nil.
+M.MAX_TOPOLOGY_CONNECTIONS = 2 ^ 20
+
 local function projection(ctx, L, cin)
   local cout = L.cout or cin
   local p = { cin = cin, cout = cout, groups = 1 }
@@ -472,6 +474,14 @@ local function projection(ctx, L, cin)
     p.topo = t
   end
   p.S = p.topo and util.product(p.topo.window) or cin
+  -- a topology's connections (cout x S) may need an index table of that
+  -- many ints in the generated C (outputs that share no source list): 2^20
+  -- keeps the file within a few MB and generation within seconds
+  if L.topology and cout * p.S > M.MAX_TOPOLOGY_CONNECTIONS then
+    return ctx:err("topology", string.format("%d outputs x %d inputs each = %.0f connections; sepgen's limit for a " ..
+      "topology is %d (2^20: its index table goes into the generated C)", cout, p.S, cout * p.S,
+      M.MAX_TOPOLOGY_CONNECTIONS))
+  end
   return p
 end
 

@@ -885,4 +885,24 @@ function T.bom_and_crlf_load_on_every_lua()
   H.ok(errs and errs[1]:match("^net%.lua:3:"), "line of an error after a BOM and CRLF: " .. tostring(errs and errs[1]))
 end
 
+function T.topology_connections_are_capped()
+  -- 2^20 connections load; one output more does not (65535 outputs x 64
+  -- took 27 s and wrote 29 MB of C before the limit)
+  local ok = '{ op = "pwconv", cout = 16384, ' ..
+             'topology = { grid_in = { 16384 }, grid_out = { 16384 }, window = { 64 } } }'
+  H.eq(layer_ok(ok, "{ h = 1, w = 1, c = 16384 }").pw.S, 64, "16384 x 64 = 2^20 connections")
+  local _, errs = shapes.load(net_src('{ op = "pwconv", cout = 65535, topology = { grid_in = { 65536 }, ' ..
+    'grid_out = { 65535 }, window = { 64 } } }', "{ h = 1, w = 1, c = 65536 }"), FILE)
+  H.ok(errs and errs[1]:match('^net%.lua: layer 1 "l1": topology: 65535 outputs x 64 inputs each = 4194240 ' ..
+    'connections; sepgen\'s limit for a topology is 1048576'), "the limit's message: " .. tostring(errs and errs[1]))
+end
+
+function T.large_code_files_are_warned_about()
+  local report = require("report")
+  local big = string.rep("x", report.WARN_BYTES + 1)
+  local w = report.size_warnings({ { "n.h", "small" }, { "n.c", big }, { "n_weights.c", big } }, 4096)
+  H.eq(#w, 1, "one warning: the code file, not the baked weights")
+  H.ok(w[1]:match("^warning: n%.c is 16%.8 MB of C for 4096 layers"), "the warning: " .. w[1])
+end
+
 return T
