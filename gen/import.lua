@@ -17,6 +17,7 @@ local map = require("onnx_map")
 local shapes = require("shapes")
 local weights = require("weights")
 local safetensors = require("safetensors")
+local files = require("files")
 
 local USAGE = "usage: lua gen/import.lua [--out DIR] [--name NAME] MODEL.onnx"
 
@@ -55,15 +56,7 @@ local function name_from(path)
   return base
 end
 
-local function read_file(path)
-  local f = io.open(path, "rb")
-  if not f then return nil end
-  local s = f:read("*a")
-  f:close()
-  return s
-end
-
-local function shell_quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
+local read_file = files.read
 
 local function main(argv)
   local o = parse_args(argv)
@@ -108,8 +101,7 @@ local function main(argv)
     end
   end
   local data = safetensors.write(r.tensors)
-  local ok = os.execute("mkdir -p " .. shell_quote(o.out))
-  if not (ok == true or ok == 0) then die("import: cannot create " .. o.out) end
+  if not files.mkdir_p(o.out) then die("import: cannot create the directory " .. o.out) end
   local paths = { { o.out .. "/" .. name .. ".lua", text }, { o.out .. "/" .. wfile, data } }
   for _, p in ipairs(paths) do
     local f = io.open(p[1] .. ".tmp", "wb")

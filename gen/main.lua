@@ -1,5 +1,5 @@
--- main.lua - the command line of sepgen; the only module that touches
--- package.path, files and exit codes.
+-- main.lua - the command line of sepgen; with import.lua the only module
+-- that touches package.path and exit codes (files through files.lua).
 --
 --   lua gen/main.lua [--out DIR] [--target TARGET] [--fuse auto|always|never]
 --                    [--optimize speed|memory] [--weights FILE.safetensors] [--quiet] SHAPES.lua
@@ -19,6 +19,7 @@ local report = require("report")
 local targets = require("targets")
 local explain = require("explain")
 local weights = require("weights")
+local files = require("files")
 
 local function usage(msg)
   io.stderr:write("sepgen: " .. msg .. "\n" ..
@@ -27,22 +28,7 @@ local function usage(msg)
   os.exit(2)
 end
 
-local function read_file(path)
-  local f = io.open(path, "rb")
-  if not f then return nil end
-  local s = f:read("*a")
-  f:close()
-  return s
-end
-
-local function shell_quote(s)
-  return "'" .. s:gsub("'", "'\\''") .. "'"
-end
-
-local function mkdir_p(dir)
-  local ok = os.execute("mkdir -p " .. shell_quote(dir) .. " 2>/dev/null")
-  return ok == true or ok == 0
-end
+local read_file, mkdir_p = files.read, files.mkdir_p
 
 -- Writes path only when its bytes change; via a temporary file and rename.
 -- A file that cannot be written is the user's error (exit 2), not ours.
@@ -149,8 +135,8 @@ local function main(argv)
     if not baked then fail(errs) end
   end
   emit.template_dir = root .. "/templates"
-  local files = emit.net(p, file, root .. "/runtime", note, baked)
-  for _, w in ipairs(report.size_warnings(files, #net.layers)) do io.stderr:write("sepgen: " .. w .. "\n") end
+  local rendered = emit.net(p, file, root .. "/runtime", note, baked)
+  for _, w in ipairs(report.size_warnings(rendered, #net.layers)) do io.stderr:write("sepgen: " .. w .. "\n") end
   -- everything is rendered: only now touch OUT
   if not mkdir_p(out .. "/check") then
     io.stderr:write("sepgen: --out " .. out .. ": cannot create the directory " .. out .. "/check (is " ..
@@ -158,7 +144,7 @@ local function main(argv)
     os.exit(2)
   end
   local changed = 0
-  for _, f in ipairs(files) do
+  for _, f in ipairs(rendered) do
     if write_if_changed(out .. "/" .. f[1], f[2]) then changed = changed + 1 end
   end
   -- weights baked by an earlier run no longer match this header: remove them
