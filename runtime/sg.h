@@ -185,6 +185,15 @@ size_t sg_generic_scratch_floats(const sg_layer *L);
 void sg_generic_run(const sg_layer *L, const sg_weights *w, const float *in,
                     const float *skip, float *out, float *scratch);
 
+/* ---- threads: the caller's pool, lent to N_forward_par (README "Threads") */
+
+typedef void (*sg_task_fn)(void *ctx, int task);
+typedef struct {            /* run fn(ctx, 0..ntasks-1), possibly concurrently; return when all are done */
+    void (*parallel)(void *pool, sg_task_fn fn, void *ctx, int ntasks);
+    void *pool;
+    int threads;            /* workers the pool runs at once, at most N_MAX_THREADS */
+} sg_par;
+
 #ifdef __cplusplus
 }
 #endif

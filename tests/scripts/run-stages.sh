@@ -12,7 +12,7 @@ shift 2
 title() {
     case $1 in
         lua) echo "a. Lua unit tests (tests/lua/run.lua)" ;;
-        runtime) echo "b. generic kernels: Check suite tests/runtime/test_generic.c" ;;
+        runtime) echo "b. runtime: Check suites tests/runtime/ (generic kernels, thread pool, OpenMP adapter)" ;;
         bad) echo "c. bad shapes files (tests/bad/*.lua)" ;;
         determinism) echo "d. determinism across Lua interpreters and runs" ;;
         golden) echo "e. golden output: every net on every target (tests/golden/)" ;;

@@ -1,13 +1,28 @@
 #!/bin/sh
-# runtime.sh: build and run the Check suite of the generic kernels,
-# tests/runtime/test_generic.c linked with runtime/sg_generic.c (-Iruntime):
-# once with $CC -O2 -Werror, once with address and undefined-behaviour
-# sanitizers.  Environment: CC (default cc), BUILD (default build).
+# runtime.sh: build and run the Check suites of the runtime (stage b), each
+# printing Check's summary line:
+#  - tests/runtime/test_generic.c linked with runtime/sg_generic.c: $CC -O2
+#    -Werror, then address and undefined-behaviour sanitizers;
+#  - tests/runtime/test_pthreads.c, the thread pool runtime/sg_pthreads.h and
+#    the fake pools runtime/sg_testpar.h: $CC -O2 -Werror, the pool's
+#    mutex-only variant (-DSG_PTHREADS_NO_ATOMICS), $CLANG -Werror (when
+#    installed), asan+ubsan, and ThreadSanitizer on both variants (skipped
+#    with the reason when this compiler or kernel cannot run TSan binaries;
+#    tried as is, then under setarch -R);
+#  - tests/runtime/test_openmp.c, the adapter examples/app/sg_openmp.h: with
+#    -fopenmp when $CC builds and runs OpenMP programs (else serially, and
+#    says why), then asan+ubsan;
+#  - tests/runtime/pool_speed.c (a timing tool) builds with -Werror;
+#  - the three headers included alone and unused: C99 -Werror, C++ too when
+#    a C++ compiler is installed.
+# Environment: CC (default cc), CLANG (default clang, '' to skip), BUILD
+# (default build).
 # Exit 0 on success, 1 on failure, 77 when the files do not exist yet.
 set -u
 
 root=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
 CC=${CC:-cc}
+CLANG=${CLANG-clang}
 BUILD=${BUILD:-build}
 work=$BUILD/runtime
 t=$root/tests/runtime/test_generic.c
@@ -22,25 +37,181 @@ done
 ck_cflags=$(pkg-config --cflags check) || exit 1
 ck_libs=$(pkg-config --libs check) || exit 1
 mkdir -p -- "$work"
+case $work in
+/*) ;;
+*) work=$PWD/$work ;; # run() compiles from $root
+esac
 
-run() { # run LABEL CFLAGS BINARY [VAR=VALUE...]
+strict="-Wall -Wextra -Wpedantic -Werror"
+posix="-std=c99 -D_POSIX_C_SOURCE=200809L"
+san="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all"
+tsan="-O1 -g -fsanitize=thread"
+prefix="" # a command to run the binary under (setarch -R for TSan)
+
+run() { # run LABEL COMPILER CFLAGS BINARY SOURCES [VAR=VALUE...]
     label=$1
-    flags=$2
-    bin=$work/$3
-    shift 3
-    echo "runtime: $CC $flags tests/runtime/test_generic.c runtime/sg_generic.c"
-    # shellcheck disable=SC2086  # flag lists
-    if ! $CC $flags $ck_cflags -I "$root/runtime" "$t" "$g" -o "$bin" $ck_libs -lm; then
+    cc=$2
+    flags=$3
+    bin=$work/$4
+    srcs=$5
+    shift 5
+    echo "runtime: $cc $flags $srcs"
+    set -f
+    # shellcheck disable=SC2086  # flag and file lists
+    if ! (cd -- "$root" && $cc $flags $ck_cflags -I runtime -I examples/app $srcs \
+            -o "$bin" $ck_libs -lm); then
+        set +f
         echo "runtime: FAIL: $label build"
         exit 1
     fi
-    if ! env "$@" "$bin"; then
+    set +f
+    # shellcheck disable=SC2086  # prefix is a command and its arguments
+    if ! env "$@" $prefix "$bin"; then
         echo "runtime: FAIL: $label run"
         exit 1
     fi
 }
 
-run "gcc -O2" "-std=c99 -O2 -Wall -Wextra -Wpedantic -Werror" test_generic
-run "asan+ubsan" "-std=c99 -Wall -Wextra -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
-    test_generic_san CK_TIMEOUT_MULTIPLIER="${CK_TIMEOUT_MULTIPLIER:-10}"
+# Can $CC build and run a ThreadSanitizer binary here?  Sets prefix or
+# tsan_why.
+tsan_probe() {
+    p=$work/tsan_probe
+    cat >"$p.c" <<'EOF'
+#include <pthread.h>
+static int x;
+static void *f(void *a) { (void)a; x = 1; return 0; }
+int main(void)
+{
+    pthread_t t;
+    if (pthread_create(&t, 0, f, 0) != 0 || pthread_join(t, 0) != 0)
+        return 1;
+    return x != 1;
+}
+EOF
+    if ! $CC -fsanitize=thread -pthread "$p.c" -o "$p" >"$p.log" 2>&1; then
+        tsan_why="$CC cannot build with -fsanitize=thread: $(head -n 1 "$p.log")"
+        return 1
+    fi
+    "$p" >"$p.log" 2>&1
+    rc=$?
+    if [ "$rc" -eq 0 ]; then
+        return 0
+    fi
+    first=$(grep -m 1 . "$p.log")
+    first="exit status $rc${first:+: $first}"
+    arch=$(uname -m)
+    if command -v setarch >/dev/null 2>&1 && setarch "$arch" -R "$p" >/dev/null 2>&1; then
+        echo "runtime: TSan binaries run only without address randomization here: setarch $arch -R"
+        prefix="setarch $arch -R"
+        return 0
+    fi
+    tsan_why="a -fsanitize=thread binary does not run on this kernel ($first), nor under setarch -R"
+    return 1
+}
+
+# Can $CC build and run an OpenMP program?  Sets omp_why otherwise.
+omp_probe() {
+    p=$work/omp_probe
+    cat >"$p.c" <<'EOF'
+int main(void)
+{
+    int n = 0;
+#pragma omp parallel num_threads(2) reduction(+ : n)
+    n++;
+    return n != 2;
+}
+EOF
+    if ! $CC -fopenmp "$p.c" -o "$p" >"$p.log" 2>&1; then
+        omp_why="$CC -fopenmp does not build ($(grep -m 1 . "$p.log"))"
+        return 1
+    fi
+    if ! "$p" >"$p.log" 2>&1; then
+        omp_why="an OpenMP program does not run ($(grep -m 1 . "$p.log"))"
+        return 1
+    fi
+    return 0
+}
+
+gen_srcs="tests/runtime/test_generic.c runtime/sg_generic.c"
+pt_src=tests/runtime/test_pthreads.c
+omp_src=tests/runtime/test_openmp.c
+san_env="CK_TIMEOUT_MULTIPLIER=${CK_TIMEOUT_MULTIPLIER:-10}"
+
+echo "-------- generic kernels"
+run "gcc -O2" "$CC" "-std=c99 -O2 $strict" test_generic "$gen_srcs"
+run "asan+ubsan" "$CC" "-std=c99 -Wall -Wextra $san" test_generic_san "$gen_srcs" "$san_env"
+
+echo "-------- thread pool (sg_pthreads.h) and fake pools (sg_testpar.h)"
+run "pthreads -O2" "$CC" "$posix -O2 $strict -pthread" test_pthreads "$pt_src"
+run "pthreads mutex-only -O2" "$CC" "$posix -O2 $strict -pthread -DSG_PTHREADS_NO_ATOMICS" \
+    test_pthreads_mutex "$pt_src"
+if [ -n "$CLANG" ] && command -v "$CLANG" >/dev/null 2>&1; then
+    run "pthreads $CLANG" "$CLANG" "$posix -O2 $strict -pthread" test_pthreads_clang "$pt_src"
+else
+    echo "runtime: pthreads with clang: SKIPPED (CLANG='$CLANG': empty or not installed)"
+fi
+run "pthreads asan+ubsan" "$CC" "$posix $strict -pthread $san" test_pthreads_san "$pt_src" "$san_env"
+if tsan_probe; then
+    tsan_env="TSAN_OPTIONS=halt_on_error=1 second_deadlock_stack=1"
+    run "pthreads tsan" "$CC" "$posix $strict -pthread $tsan" test_pthreads_tsan "$pt_src" \
+        "$san_env" "$tsan_env"
+    run "pthreads mutex-only tsan" "$CC" "$posix $strict -pthread $tsan -DSG_PTHREADS_NO_ATOMICS" \
+        test_pthreads_mutex_tsan "$pt_src" "$san_env" "$tsan_env"
+    prefix=""
+else
+    echo "runtime: pthreads under ThreadSanitizer: SKIPPED ($tsan_why)"
+fi
+
+echo "-------- OpenMP adapter (examples/app/sg_openmp.h)"
+if omp_probe; then
+    omp="-fopenmp"
+else
+    echo "runtime: OpenMP: SKIPPED ($omp_why); the adapter is tested serially"
+    omp=""
+fi
+run "openmp -O2" "$CC" "$posix -O2 $strict $omp -pthread" test_openmp "$omp_src"
+run "openmp asan+ubsan" "$CC" "$posix $strict $omp -pthread $san" test_openmp_san "$omp_src" "$san_env"
+
+echo "-------- tests/runtime/pool_speed.c builds (a timing tool, not run)"
+echo "runtime: $CC $posix -O2 $strict -pthread tests/runtime/pool_speed.c"
+# shellcheck disable=SC2086  # flag lists
+if ! $CC $posix -O2 $strict -pthread -I "$root/runtime" "$root/tests/runtime/pool_speed.c" \
+        -o "$work/pool_speed"; then
+    echo "runtime: FAIL: pool_speed build"
+    exit 1
+fi
+
+echo "-------- headers alone"
+h=$work/headers.c
+printf '#include "sg_pthreads.h"\n#include "sg_testpar.h"\n#include "sg_openmp.h"\n' >"$h"
+for c in "$CC" "$CLANG"; do
+    if [ -z "$c" ] || ! command -v "$c" >/dev/null 2>&1; then
+        continue
+    fi
+    for v in "" "-DSG_PTHREADS_NO_ATOMICS" "-DSG_PTHREADS_SPIN_NS=0 -U_POSIX_C_SOURCE"; do
+        echo "runtime: $c $posix $strict $v -c (the headers, unused)"
+        # shellcheck disable=SC2086  # flag lists
+        if ! $c $posix $strict $v -I "$root/runtime" -I "$root/examples/app" -c "$h" -o "$work/headers.o"; then
+            echo "runtime: FAIL: headers with $c $v"
+            exit 1
+        fi
+    done
+done
+cxx=""
+for c in c++ g++ clang++; do
+    if command -v "$c" >/dev/null 2>&1; then
+        cxx=$c
+        break
+    fi
+done
+if [ -n "$cxx" ]; then
+    echo "runtime: $cxx -x c++ -std=c++11 $strict -c (the headers, unused)"
+    # shellcheck disable=SC2086  # flag lists
+    if ! "$cxx" -x c++ -std=c++11 $strict -I "$root/runtime" -I "$root/examples/app" -c "$h" -o "$work/headers.o"; then
+        echo "runtime: FAIL: headers as C++"
+        exit 1
+    fi
+else
+    echo "runtime: headers as C++: SKIPPED (no c++, g++ or clang++)"
+fi
 echo "runtime: PASS"
