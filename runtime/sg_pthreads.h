@@ -62,19 +62,22 @@
  *   Completion: every finished task adds 1 to a second counter; the thread
  *   that finishes the last task of a call wakes the caller if it sleeps.
  *   Sleeping: between calls a worker polls the claim word for up to
- *   SG_PTHREADS_SPIN_NS (default 100 us, a pause instruction per poll,
- *   sched_yield every 64 polls), then sleeps on a condition variable, which
- *   the caller signals (under the mutex, after opening the word: no lost
- *   wake-up) once per task it can give away.  The caller polls the same way
- *   while the last tasks finish.  A net calls parallel once per layer, so
- *   the next call usually comes within the spin and the worker starts at
- *   once, without the tens of microseconds of a futex wake-up; idle
- *   workers cost no CPU after the spin.  The yield matters when the cores
- *   are shared (another process, threads > cores): without it a spinning
- *   thread held a core that a thread with a task needed, and 2 threads ran
- *   a net 20-35% slower than 1 (tests/runtime/pool_speed.c, one core busy
- *   with another process); with it, no slower than 1 thread.
- *   -DSG_PTHREADS_SPIN_NS=0 never spins.
+ *   SG_PTHREADS_SPIN_NS (default 100 us: a pause instruction per poll, and
+ *   after the first 10 us sched_yield every 64 polls), then sleeps on a
+ *   condition variable, which the caller signals (under the mutex, after
+ *   opening the word: no lost wake-up) once per task it can give away.  The
+ *   caller polls the same way while the last tasks finish.  A net calls
+ *   parallel once per layer, so the next call usually comes within the
+ *   spin and the worker starts at once, without the tens of microseconds of
+ *   a futex wake-up; idle workers cost no CPU after the spin.  Measured
+ *   with tests/runtime/pool_speed.c (30 back-to-back calls of 2 equal
+ *   tasks, 2 threads, 2 idle cores): 1.85-1.99x one thread for layers of
+ *   5 us to 1 ms; without the spin 0.5-0.75x up to 50 us layers, 1.35x at
+ *   200 us, 1.7x at 1 ms.  The yield matters when the cores are shared
+ *   (another process, threads > cores): spinning without it held a core
+ *   that a thread with a task needed, and 2 threads ran 20-35% slower than
+ *   1 (4 or 8 threads: 35-46% slower) with one core busy; with it, no
+ *   slower than 1 thread.  -DSG_PTHREADS_SPIN_NS=0 never spins.
  *   Memory ordering: the fields are stored with release after the caller's
  *   own writes (the tasks' inputs) and the open word too; a worker reads
  *   the word and the fields with acquire, so it sees those inputs, and a
@@ -235,14 +238,14 @@ static inline int sg__pt_busy_set(sg_pthreads_pool *p)
 /* ---- spinning -------------------------------------------------------------- */
 
 typedef struct sg__pt_spin {
-    long long end; /* CLOCK_MONOTONIC ns when spinning stops; 0: not started */
+    long long start; /* CLOCK_MONOTONIC ns of the first poll */
     unsigned polls;
 } sg__pt_spin;
 
 /* Called once per poll of a condition that is still false: pauses and
  * returns 1 while the spin lasts, then 0 (sleep instead).  Every 64 polls
- * it yields the core (to a thread of the pool, or another process, waiting
- * for it) and reads the clock. */
+ * it reads the clock and, after the first tenth of the spin, yields the
+ * core (to a thread of the pool, or another process, waiting for it). */
 static inline int sg__pt_spinning(sg__pt_spin *s)
 {
 #if SG__PT_SPIN && defined(CLOCK_MONOTONIC)
@@ -251,13 +254,14 @@ static inline int sg__pt_spinning(sg__pt_spin *s)
     SG__PT_RELAX();
     if (s->polls++ % 64 != 0)
         return 1;
-    sched_yield();
     if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
         return 0;
     now = (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-    if (s->end == 0)
-        s->end = now + SG_PTHREADS_SPIN_NS;
-    return now < s->end;
+    if (s->polls == 1)
+        s->start = now;
+    else if (now - s->start >= SG_PTHREADS_SPIN_NS / 10)
+        sched_yield();
+    return now - s->start < SG_PTHREADS_SPIN_NS;
 #else
     (void)s;
     return 0;
