@@ -71,20 +71,22 @@
  *   spin and the worker starts at once, without the tens of microseconds of
  *   a futex wake-up; idle workers cost no CPU after the spin.  Measured
  *   with tests/runtime/pool_speed.c (30 back-to-back calls of 2 equal
- *   tasks, 2 threads, 2 idle cores): 1.85-1.99x one thread for layers of
- *   5 us to 1 ms; without the spin 0.5-0.75x up to 50 us layers, 1.35x at
- *   200 us, 1.7x at 1 ms.  The yield matters when the cores are shared
- *   (another process, threads > cores): spinning without it held a core
- *   that a thread with a task needed, and 2 threads ran 20-35% slower than
- *   1 (4 or 8 threads: 35-46% slower) with one core busy; with it, no
- *   slower than 1 thread.  -DSG_PTHREADS_SPIN_NS=0 never spins.
- *   Memory ordering: the fields are stored with release after the caller's
- *   own writes (the tasks' inputs) and the open word too; a worker reads
- *   the word and the fields with acquire, so it sees those inputs, and a
- *   field from a newer call makes the second read of the word show that
- *   call's number.  Claims are relaxed (the call was acquired already);
- *   the completion counter is incremented with acquire-release and read
- *   with acquire, so the caller sees every task's writes when it returns.
+ *   tasks, 2 threads, 2 idle cores): 1.75-1.85x one thread on 5 us
+ *   layers, 1.83-1.98x from 20 us to 1 ms; without the spin 0.5-0.75x up
+ *   to 50 us layers, 1.35x at 200 us, 1.7x at 1 ms.  The yield matters
+ *   when the cores are shared (another process, threads > cores): spinning
+ *   without it held a core that a thread with a task needed, and 2 threads
+ *   ran 20-35% slower than 1 (4 or 8 threads: 35-46% slower) with one core
+ *   busy; with it, no slower than 1 thread.  -DSG_PTHREADS_SPIN_NS=0 never
+ *   spins.
+ *   Memory ordering: the caller stores the three fields, then the opened
+ *   word, with release, after its own writes (the tasks' inputs); a worker
+ *   reads the word and the fields with acquire, so it sees those inputs.
+ *   Each field is stored after the word was sealed, so a worker that reads
+ *   a newer call's field reads the newer number the second time.  Claims
+ *   are relaxed (the call was acquired already); the completion counter is
+ *   incremented with acquire-release and read with acquire, so the caller
+ *   sees every task's writes when it returns.
  *   Atomics: GCC/Clang __atomic builtins where 64-bit atomics are lock-free
  *   (x86, x86-64, AArch64, ARMv7-A, ...).  Elsewhere, or with
  *   -DSG_PTHREADS_NO_ATOMICS, the atomic fields sit behind a second mutex
