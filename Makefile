@@ -26,6 +26,11 @@ BUILD        ?= build
 TEST_TARGETS ?= scalar avx2 avx512 neon
 # Extra compiler for a compile-only -Werror check in stage f ('' to skip).
 CLANG        ?= clang
+# make fuzz: seconds to run, the seed (default: a new one, printed), and
+# optionally the number of valid nets (with SEED: the same round again).
+SECONDS      ?= 600
+SEED         ?=
+NETS         ?=
 
 GEN     ?= gen/main.lua
 TEMPLATES := $(sort $(wildcard templates/*.in templates/*/*.in))
@@ -58,7 +63,7 @@ PAR = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(NPROC))
 job_dir = $(BUILD)/nets/$(notdir $(1))/$(patsubst %/,%,$(dir $(1)))
 
 .DEFAULT_GOAL := help
-.PHONY: help deps deps-test gen import demo test test-baked golden golden-update clean lint \
+.PHONY: help deps deps-test gen import demo test test-baked golden golden-update clean lint fuzz \
         $(addprefix test-,$(STAGES)) test-shapes net-jobs $(NET_JOBS)
 
 help:
@@ -76,7 +81,8 @@ help:
 	@echo '                 all test stages, in order, stopping at the first failure:'
 	@echo '                 a. Lua unit tests, luacheck (make test-lua)'
 	@echo '                 b. generic-kernel Check suite (make test-runtime)'
-	@echo '                 c. bad shapes files        (make test-bad)'
+	@echo '                 c. bad shapes files        (make test-bad), and a short fuzz round'
+	@echo '                    (fixed seed) plus the cases in tests/fuzz/found/'
 	@echo '                 d. determinism             (make test-determinism)'
 	@echo '                 e. golden output           (make test-golden)'
 	@echo '                 e2. ONNX import vs PyTorch (make test-import): torchvision'
@@ -91,6 +97,10 @@ help:
 	@echo '                    (SANITIZE_ALL=1: the example nets too); a target the CPU'
 	@echo '                    lacks is compiled (gcc, clang) and skipped with the reason'
 	@echo '  make test-shapes [SHAPES=...]  stage f for SHAPES alone'
+	@echo '  make fuzz   [SECONDS=600] [SEED=n] [NETS=n]  random valid nets on every target'
+	@echo '                 the machine runs (-Werror, ASan+UBSan) and invalid mutants of the'
+	@echo '                 example files (exit 2, clean); failures shrunk into tests/fuzz/found/'
+	@echo '                 (tests/fuzz/README.md; stage c runs a short fixed-seed round)'
 	@echo '  make golden-update  rewrite tests/golden/ (every test net and example on'
 	@echo '                 scalar, avx2, avx512, neon) after an intended change'
 	@echo '  make deps      install what is missing (apt-get as root, else print the command)'
@@ -144,7 +154,7 @@ test-lua:
 	$(call stage,lua,if [ -f tests/lua/run.lua ]; then \
 	    echo "$(LUA) tests/lua/run.lua"; $(LUA) tests/lua/run.lua || exit 1; \
 	    if command -v luacheck >/dev/null 2>&1; then \
-	      echo "luacheck gen tests/lua (.luacheckrc)"; luacheck --no-color -q gen tests/lua || exit 1; \
+	      echo "luacheck gen tests/lua tests/fuzz (.luacheckrc)"; luacheck --no-color -q gen tests/lua $(wildcard tests/fuzz/*.lua) || exit 1; \
 	      rm -rf $(BUILD)/templates-lua; mkdir -p $(BUILD)/templates-lua; \
 	      $(LUA) tests/lua/translate.lua $(BUILD)/templates-lua $(TEMPLATES) || exit 1; \
 	      echo "luacheck the translated templates (globals: emit.TEMPLATE_VARS)"; \
@@ -190,11 +200,16 @@ golden-update: deps
 
 golden: golden-update
 
+# A fuzz round (tests/fuzz/README.md); never part of make test, whose stage c
+# (bad.sh) runs a short fixed-seed round and the saved cases of tests/fuzz/found/.
+fuzz: deps-test
+	@tests/fuzz/run.sh --seconds $(SECONDS) $(if $(SEED),--seed $(SEED)) $(if $(NETS),--nets $(NETS))
+
 # make bench, make bench-deps: bench/bench.mk (never part of make test).
 include bench/bench.mk
 
 lint:
-	shellcheck $(SCRIPTS)/*.sh bench/*.sh examples/app/*.sh .ci/run
+	shellcheck $(SCRIPTS)/*.sh tests/fuzz/*.sh bench/*.sh examples/app/*.sh .ci/run
 
 # clean refuses to empty the repository, its ancestors (and /) or $HOME.
 clean:

@@ -12,7 +12,8 @@
 #   - nothing left beside OUT (no stray temp directory).
 # Then bad command lines, bad weights files (tests/bad/weights) and bad ONNX
 # models for gen/import.lua (tests/bad/onnx), with the same OUT check; and
-# hostile file paths (hostile.sh): generated code must stay valid C.
+# hostile file paths (hostile.sh): generated code must stay valid C; then a
+# short fuzz round and the saved fuzz cases (tests/fuzz/run.sh --short).
 #
 # Environment: LUA (default lua5.4), GEN (default gen/main.lua), BUILD
 # (default build; scratch space is $BUILD/bad), BAD_TIMEOUT (seconds per
@@ -300,6 +301,15 @@ fi
 
 # file paths that try to close the generated comments or strings
 if LUA="$LUA" GEN="$GEN" sh "$root/tests/scripts/hostile.sh" "$work/hostile"; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1))
+fi
+
+# a short fuzz round with a fixed seed (random valid nets on scalar and
+# native, invalid mutants of the test nets) and the saved fuzz cases of
+# tests/fuzz/found/ (tests/fuzz/README.md)
+if BUILD="$BUILD" sh "$root/tests/fuzz/run.sh" --short; then
     passed=$((passed + 1))
 else
     failed=$((failed + 1))

@@ -1,0 +1,12 @@
+-- fuzz: valid
+-- found: make fuzz SEED=3, net 5 (tests/fuzz/gen.lua), shrunk from 4 to 1 layers
+-- failed: cc-werror on scalar
+-- message: cc -O2 -Werror net.c: out/net.c:29:46: error: unused parameter 'in' [-Werror=unused-parameter]
+-- signature: cc-werror|[-Werror=unused-parameter] in|scalar
+-- fuzz-target: scalar
+return {
+  name = "net",
+  layers = {
+    { op = "dwdeconv", input = { h = 1, w = 1, c = 1 }, k = 2, dilation = 2 },
+  },
+}
