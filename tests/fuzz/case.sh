@@ -193,12 +193,15 @@ esac
 if grep -qi 'internal error' "$dir/gen.log"; then
     fail gen-internal "$(gen_sig "$dir/gen.log")" "$(grep -i -m 1 'internal error' "$dir/gen.log")" "$dir/gen.log"
 fi
-c=""
-for f in "$out"/*.c; do
-    case $f in *_weights.c) ;; *) c=$f ;; esac
+# the net's name: its header's (sg.h and sg_*.h are the runtime's; a net
+# may be called x_weights, so not by the .c files)
+n=""
+for f in "$out"/*.h; do
+    case ${f##*/} in sg.h | sg_*.h) ;; *) n=$(basename -- "$f" .h) ;; esac
 done
-[ -f "$c" ] || fail gen-files "" "no <net>.c in $out" "$dir/gen.log"
-n=$(basename -- "$c" .c)
+[ -n "$n" ] || fail gen-files "" "no <net>.h in $out" "$dir/gen.log"
+c=$out/$n.c
+[ -f "$c" ] || fail gen-files "" "no $n.c in $out" "$dir/gen.log"
 for f in "$out/$n.h" "$out/sg.h" "$out/check/${n}_check.c" "$out/check/sg_generic.c"; do
     [ -f "$f" ] || fail gen-files "" "the generator did not write $f" "$dir/gen.log"
 done
@@ -306,14 +309,18 @@ run_verdict() {
             ;;
         *)
             # the first failing check: <file>:<line>:F:[<test case>:]<test>:[<i>:] <message>
-            # (Check's and tests/shim's forms); the signature: the test and
-            # the message after its subject (a layer's or the net's name)
+            # (Check's and tests/shim's forms); the signature: the test, the
+            # op of the layer the message names, and the message after its
+            # subject (the layer's or the net's name)
             first=$(grep -m 1 -E ':[FE]:' "$log")
             rest=${first#*:[FE]:}
             tname=$(printf '%s\n' "${rest%%: *}" | sed -e 's/:[0-9]*$//' -e 's/.*://')
             what=${rest#*: }
+            lname=$(printf '%s\n' "$what" | sed -n 's/^layer \([a-z0-9_]*\)[ :].*/\1/p')
+            op=""
+            [ -z "$lname" ] || op=$(sed -n "s|^/\* ---- layer [0-9]* \"$lname\": \([a-z]*\) .*|\1|p" "$c" | head -n 1)
             what=${what#*: }
-            fail "${kp}check" "$(sig_text "$tname: $what")" "$summary; ${first:-no failing check printed}" "$log"
+            fail "${kp}check" "$(sig_text "$tname${op:+ $op}: $what")" "$summary; ${first:-no failing check printed}" "$log"
             ;;
     esac
 }

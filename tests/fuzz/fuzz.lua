@@ -6,6 +6,7 @@
 --       [--accepted-upto gen|cc|run|sancc|sanrun] [--shrink-seconds N] [--work DIR]
 --       [--found DIR] [--no-shrink] [--no-examples] [--max-c BYTES] [--label TEXT]
 --   lua5.4 tests/fuzz/fuzz.lua --regress FILE_OR_DIR... [--jobs J] [--work DIR]
+--   lua5.4 tests/fuzz/fuzz.lua --reshrink FILE... [--shrink-seconds N]
 --   lua5.4 tests/fuzz/fuzz.lua --print-net SEED INDEX | --print-mutant SEED INDEX
 --
 -- A round: valid nets from gen.lua (net i of seed S is always the same
@@ -28,6 +29,8 @@
 -- `-- fuzz: valid`) is generated, compiled and run on scalar and on the
 -- target it failed on (when this machine runs it); an invalid one must be
 -- rejected cleanly (or, if the generator now accepts it, compile and run).
+-- --reshrink shrinks saved cases again (for longer: --shrink-seconds) and
+-- replaces each by the smaller file, in the same directory.
 -- luacheck: std lua54
 local script = arg and arg[0] or "tests/fuzz/fuzz.lua"
 local dir = script:match("^(.*)[/\\][^/\\]*$") or "."
@@ -99,12 +102,13 @@ do
     elseif a == "--max-c" then o.max_c = int(a)
     elseif a == "--label" then o.label = val(a)
     elseif a == "--regress" then o.mode = "regress"
+    elseif a == "--reshrink" then o.mode = "reshrink"
     elseif a == "--print-net" or a == "--print-mutant" then
       o.mode = a:sub(9)
       o.seed = int(a)
       o.index = int(a)
     elseif a:sub(1, 2) == "--" then die("unknown option " .. a)
-    elseif o.mode == "regress" then o.regress[#o.regress + 1] = a
+    elseif o.mode == "regress" or o.mode == "reshrink" then o.regress[#o.regress + 1] = a
     else die("unexpected argument " .. a) end
     i = i + 1
   end
@@ -433,6 +437,30 @@ if o.mode == "regress" then
   os.exit(failed == 0 and 0 or 1)
 end
 
+if o.mode == "reshrink" then
+  make_refout()
+  local failed = 0
+  for _, f in ipairs(o.regress) do
+    local h = lib.header(lib.read(f))
+    local valid = h.fuzz ~= "invalid"
+    local c = { mode = valid and "valid" or "invalid", file = f, target = valid and h["fuzz-target"] or "scalar",
+      dir = WORK .. "/reshrink/case" }
+    run_cases({ c })
+    if c.pass then
+      say(rel(f) .. ": passes now (" .. (c.detail or "") .. "): left as it is")
+    else
+      c.mode = valid and "valid" or "invalid"
+      o.found = f:match("^(.*)/[^/]*$") or "."
+      local how = (h.found or "?"):gsub(", shrunk from .*$", "")
+      local path, secs = shrink_and_save(c, how)
+      if path and path ~= f then os.remove(f) end
+      say(rel(f) .. " -> " .. tostring(path and rel(path)) .. " (" .. tostring(secs) .. " s)")
+      failed = failed + 1
+    end
+  end
+  os.exit(failed == 0 and 0 or 1)
+end
+
 ---------------------------------------------------------------- the round
 
 local seed = o.seed or (os.time() % 1000000)
@@ -457,33 +485,29 @@ local seen = {}
 
 local function handle_failure(c, how)
   local sg = signature(c)
-  local k = KNOWN[sg]
   if seen[sg] then
     seen[sg].count = seen[sg].count + 1
     return
   end
-  if k then
-    seen[sg] = { count = 1 }
-    if k.where == "pending" then
-      stats.known = stats.known + 1
-      say("KNOWN " .. c.kind .. " on " .. c.target .. " (" .. how .. "): " .. c.msg)
-      say("    the open bug of " .. rel(k.file))
-    else
-      stats.regressions = stats.regressions + 1
-      say("FAIL " .. c.kind .. " on " .. c.target .. " (" .. how .. "): " .. c.msg)
-      say("    a regression: " .. rel(k.file) .. " has this signature")
-      findings[#findings + 1] = { file = k.file, c = c, how = how }
-    end
+  seen[sg] = { count = 1 }
+  local k = KNOWN[sg]
+  if k and k.where == "pending" then
+    stats.known = stats.known + 1
+    say("KNOWN " .. c.kind .. " on " .. c.target .. " (" .. how .. "): " .. c.msg)
+    say("    the open bug of " .. rel(k.file))
     return
   end
-  seen[sg] = { count = 1 }
-  stats.new = stats.new + 1
   say("FAIL " .. c.kind .. " on " .. c.target .. " (" .. how .. "): " .. c.msg)
+  if k then
+    stats.regressions = stats.regressions + 1
+    say("    a regression? " .. rel(k.file) .. " (a fixed bug) has this signature")
+  else
+    stats.new = stats.new + 1
+  end
   if c.log and c.log ~= "" then say("    log: " .. c.log) end
   local path, secs = shrink_and_save(c, how)
   if path then
     say("    shrunk in " .. secs .. " s: " .. rel(path))
-    KNOWN[sg] = { where = "new", file = path }
   else
     say("    not saved: " .. tostring(secs))
   end

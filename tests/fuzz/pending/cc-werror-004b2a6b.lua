@@ -1,5 +1,5 @@
 -- fuzz: valid
--- found: make fuzz SEED=3, net 23 (tests/fuzz/gen.lua), shrunk from 3 to 1 layers
+-- found: make fuzz SEED=3, net 23 (tests/fuzz/gen.lua), shrunk from 1 to 1 layers
 -- failed: cc-werror on scalar
 -- message: cc -O2 -Werror net.c: out/net.c:35:31: error: unused variable 'ib' [-Werror=unused-variable]
 -- signature: cc-werror|[-Werror=unused-variable] ib|scalar

@@ -1,5 +1,5 @@
 -- fuzz: valid
--- found: make fuzz SEED=2, net 16 (tests/fuzz/gen.lua), shrunk from 3 to 1 layers
+-- found: make fuzz SEED=2, net 16 (tests/fuzz/gen.lua), shrunk from 1 to 1 layers
 -- failed: cc-werror on avx2
 -- message: cc -O2 -Werror net.c: out/net.c:105:39: error: unused variable 'vw' [-Werror=unused-variable]
 -- signature: cc-werror|[-Werror=unused-variable] vw|simd

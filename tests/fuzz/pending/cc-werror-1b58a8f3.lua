@@ -1,5 +1,5 @@
 -- fuzz: valid
--- found: make fuzz SEED=3, net 5 (tests/fuzz/gen.lua), shrunk from 4 to 1 layers
+-- found: make fuzz SEED=3, net 5 (tests/fuzz/gen.lua), shrunk from 1 to 1 layers
 -- failed: cc-werror on scalar
 -- message: cc -O2 -Werror net.c: out/net.c:29:46: error: unused parameter 'in' [-Werror=unused-parameter]
 -- signature: cc-werror|[-Werror=unused-parameter] in|scalar
