@@ -52,13 +52,19 @@ end
 -- reading a contiguous input range starting at an arithmetic progression:
 -- then it runs as a grouped GEMM.  Returns {G, cout_g, S, in_step} or nil.
 local function as_groups(srcs, cout, S)
+  local function same(a, b)
+    for s = 1, S do if a[s] ~= b[s] then return false end end
+    return true
+  end
   local blocks = {}
   local o = 1
   while o <= cout do
     local l = srcs[o]
     for s = 2, S do if l[s] ~= l[1] + s - 1 then return nil end end
     local e = o
-    while e + 1 <= cout and srcs[e + 1][1] == l[1] do e = e + 1 end
+    -- the next output joins the block when it reads the same channels (the
+    -- same first channel is not enough: {0, 1, 2} then {0, 2, 3})
+    while e + 1 <= cout and same(srcs[e + 1], l) do e = e + 1 end
     blocks[#blocks + 1] = { o0 = o - 1, n = e - o + 1, src0 = l[1] }
     o = e + 1
   end
