@@ -38,13 +38,10 @@ root=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
 # shellcheck source=tests/scripts/common.sh
 . "$root/tests/scripts/common.sh"
 
-LUA=${LUA:-lua5.4}
-GEN=${GEN:-$root/gen/main.lua}
-CC=${CC:-cc}
+sg_tool_defaults "$root"
 GEN_TIMEOUT=${FUZZ_GEN_TIMEOUT:-60}
 RUN_TIMEOUT=${FUZZ_RUN_TIMEOUT:-120}
 CC_TIMEOUT=${FUZZ_CC_TIMEOUT:-300}
-CPUINFO=${SG_CPUINFO:-/proc/cpuinfo}
 WARN="-std=c99 -Wall -Wextra -Wpedantic"
 # compiler messages in ASCII (their quotes go into signatures)
 LC_ALL=C
@@ -88,16 +85,6 @@ fail() { # fail KIND SIGNATURE MESSAGE [LOG]
     msg=$(printf '%s\n' "$3" | head -n 1 | tr '\t' ' ' | cut -c 1-300)
     printf 'FAIL%s%s%s%s%s%s%s%s\n' "$tab" "$1" "$tab" "$2" "$tab" "$msg" "$tab" "${4:-}" >"$dir/result"
     exit 1
-}
-cpu_has() { # cpu_has FLAG...: all FLAGs are in the first "flags" line
-    [ -r "$CPUINFO" ] || return 1
-    flags=" $(grep -m 1 '^flags' "$CPUINFO" | sed 's/^[^:]*://') "
-    for fl in "$@"; do
-        case $flags in
-            *" $fl "*) ;;
-            *) return 1 ;;
-        esac
-    done
 }
 # gen_sig LOG: a generator failure's signature: the internal error's
 # message (its gen/ module, the line number as N), else the first line,
@@ -150,19 +137,10 @@ if [ "$mode" = invalid ]; then
 fi
 
 # ---- valid: generate, compile, run ------------------------------------------
-cross=""
-norun=""
-case $target in
-    scalar | native) ;;
-    avx2) cpu_has avx2 fma || norun="this CPU lacks avx2/fma" ;;
-    avx512) cpu_has avx512f || norun="this CPU lacks avx512f" ;;
-    neon)
-        sg_have aarch64-linux-gnu-gcc || fail no-tool "" "aarch64-linux-gnu-gcc not installed"
-        sg_have qemu-aarch64 || fail no-tool "" "qemu-aarch64 not installed"
-        cross=aarch64-linux-gnu-gcc
-        ;;
-    *) fail case-broken "" "unknown target $target" ;;
-esac
+sg_target "$target" || fail case-broken "" "unknown target $target"
+[ -z "$sg_missing" ] || fail no-tool "" "$sg_missing"
+cross=$sg_cross
+norun=$sg_norun
 
 out=$dir/out
 rm -rf -- "$out" "$dir/o2" "$dir/san"

@@ -2,6 +2,8 @@
 -- gives the same numbers on every run, the printer of shapes tables, a
 -- short hash, files and commands.
 -- luacheck: std lua54
+local files = require("files")
+
 local M = {}
 
 local floor = math.floor
@@ -163,13 +165,7 @@ function M.hash(s)
   return string.format("%08x", h)
 end
 
-function M.read(path)
-  local f = io.open(path, "rb")
-  if not f then return nil end
-  local s = f:read("a")
-  f:close()
-  return s
-end
+M.read = files.read
 
 function M.write(path, text)
   local f = assert(io.open(path, "wb"))

@@ -21,9 +21,54 @@ sg_tree_listing() {
     )
 }
 
+# sg_tool_defaults ROOT: LUA (lua5.4), GEN (ROOT/gen/main.lua) and CC (cc)
+# for a script that runs the generator and compiles, unless already set.
+sg_tool_defaults() {
+    LUA=${LUA:-lua5.4}
+    GEN=${GEN:-$1/gen/main.lua}
+    CC=${CC:-cc}
+}
+
 # sg_have CMD: true when CMD is an executable on PATH (or a path to one).
 sg_have() {
     command -v "$1" >/dev/null 2>&1
+}
+
+# sg_cpu_has FLAG...: true when every FLAG is in the first "flags" line of
+# $SG_CPUINFO (default /proc/cpuinfo; net-selftest.sh fakes one).
+sg_cpu_has() {
+    sg_cpuinfo=${SG_CPUINFO:-/proc/cpuinfo}
+    [ -r "$sg_cpuinfo" ] || return 1
+    sg_flags=" $(grep -m 1 '^flags' "$sg_cpuinfo" | sed 's/^[^:]*://') "
+    for sg_fl in "$@"; do
+        case $sg_flags in
+            *" $sg_fl "*) ;;
+            *) return 1 ;;
+        esac
+    done
+}
+
+# sg_target TARGET: what running TARGET's generated code needs here.  Sets
+# sg_cross (the cross compiler for neon, else empty), sg_norun (why this CPU
+# cannot run an x86 target's code, else empty) and sg_missing (the tool
+# neon lacks, with its package, else empty).  Returns 1 for an unknown target.
+# shellcheck disable=SC2034 # the sg_ variables are for the caller
+sg_target() {
+    sg_cross="" sg_norun="" sg_missing=""
+    case $1 in
+        scalar | native) ;;
+        avx2) sg_cpu_has avx2 fma || sg_norun="this CPU lacks avx2/fma (/proc/cpuinfo flags): cannot run avx2 code" ;;
+        avx512) sg_cpu_has avx512f || sg_norun="this CPU lacks avx512f (/proc/cpuinfo flags): cannot run avx512 code" ;;
+        neon)
+            sg_cross=aarch64-linux-gnu-gcc
+            if ! sg_have aarch64-linux-gnu-gcc; then
+                sg_missing="aarch64-linux-gnu-gcc not installed (apt-get install gcc-aarch64-linux-gnu)"
+            elif ! sg_have qemu-aarch64; then
+                sg_missing="qemu-aarch64 not installed (apt-get install qemu-user)"
+            fi
+            ;;
+        *) return 1 ;;
+    esac
 }
 
 # sg_cc_x86 CC: true when the C compiler CC targets x86 (its -dumpmachine).

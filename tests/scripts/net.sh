@@ -45,7 +45,6 @@ GEN=${GEN:-$root/gen/main.lua}
 CC=${CC:-cc}
 CLANG=${CLANG-clang}
 NET_RUN_TIMEOUT=${NET_RUN_TIMEOUT:-600}
-CPUINFO=${SG_CPUINFO:-/proc/cpuinfo} # overridable for testing this script
 WARN="-std=c99 -Wall -Wextra -Wpedantic"
 label="$target $net"
 
@@ -73,16 +72,6 @@ note() { # note TEXT: progress line with the seconds since the last note
     echo "     [$label] $1 ($((now - t_step))s)"
     t_step=$now
 }
-cpu_has() { # cpu_has FLAG...: all FLAGs are in the first "flags" line
-    [ -r "$CPUINFO" ] || return 1
-    flags=" $(grep -m 1 '^flags' "$CPUINFO" | sed 's/^[^:]*://') "
-    for fl in "$@"; do
-        case $flags in
-            *" $fl "*) ;;
-            *) return 1 ;;
-        esac
-    done
-}
 
 [ -f "$net" ] || fail "no such shapes file: $net"
 [ -f "$GEN" ] || fail "generator $GEN does not exist"
@@ -90,19 +79,10 @@ cpu_has() { # cpu_has FLAG...: all FLAGs are in the first "flags" line
 # Can this machine run the target's code?  An x86 target the CPU lacks is
 # still generated and compiled (gcc and clang, -Werror: compiling needs no
 # such CPU), then skipped with the reason before anything runs.
-cross=""
-norun=""
-case $target in
-    scalar | native) ;;
-    avx2) cpu_has avx2 fma || norun="this CPU lacks avx2/fma (/proc/cpuinfo flags): cannot run avx2 code" ;;
-    avx512) cpu_has avx512f || norun="this CPU lacks avx512f (/proc/cpuinfo flags): cannot run avx512 code" ;;
-    neon)
-        sg_have aarch64-linux-gnu-gcc || skip "aarch64-linux-gnu-gcc not installed (apt-get install gcc-aarch64-linux-gnu)"
-        sg_have qemu-aarch64 || skip "qemu-aarch64 not installed (apt-get install qemu-user)"
-        cross=aarch64-linux-gnu-gcc
-        ;;
-    *) fail "unknown target '$target' (scalar, avx2, avx512, neon, native)" ;;
-esac
+sg_target "$target" || fail "unknown target '$target' (scalar, avx2, avx512, neon, native)"
+[ -z "$sg_missing" ] || skip "$sg_missing"
+cross=$sg_cross
+norun=$sg_norun
 
 # 1. Generate (a net file may ask for generator options on a line
 # `-- sepgen-args: ...`, e.g. `--fuse always` to test fused code on every target;
