@@ -47,6 +47,7 @@ WARN="-std=c99 -Wall -Wextra -Wpedantic"
 LC_ALL=C
 export LC_ALL
 tab=$(printf '\t')
+n="" # the net's name, once generated
 
 mode=${1:-}
 case $mode in
@@ -69,11 +70,12 @@ cache=${FUZZ_CACHE:-$dir/..}
 mkdir -p -- "$cache"
 rm -f -- "$dir/result"
 
-# sig_text TEXT: a signature from a message: its first line, numbers
+# sig_text TEXT: a signature from a message: its first line, the net's
+# name in symbols as NET (NET_pack: the shrinker renames the net), numbers
 # (signed, fractional, with an exponent) as N, -nan and -inf as nan and
 # inf (printf's sign of a NaN differs between targets), at most 80 characters.
 sig_text() {
-    printf '%s\n' "$1" | head -n 1 |
+    printf '%s\n' "$1" | head -n 1 | sed -e "s/\\<${n:-@}_/NET_/g" -e "s/'${n:-@}'/'NET'/g" |
         sed -e 's/-\{0,1\}[0-9][0-9.]*\(e[-+][0-9][0-9]*\)\{0,1\}/N/g' -e 's/-\(nan\|inf\)/\1/g' \
             -e 's/[[:space:]][[:space:]]*/ /g' | cut -c 1-80
 }

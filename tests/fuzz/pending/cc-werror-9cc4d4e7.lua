@@ -1,0 +1,14 @@
+-- fuzz: valid
+-- found: make fuzz SEED=1, net 87 (tests/fuzz/gen.lua), shrunk from 1 to 1 layers
+-- failed: cc-werror on scalar
+-- message: cc -O2 -Werror net.c: out/net.h:51:20: error: ISO C forbids zero-size array 'net_packed_weights' [-Werror=pedantic]
+-- signature: cc-werror|[-Werror=pedantic] NET_packed_weights|scalar
+-- fuzz-bake: yes
+-- fuzz-target: scalar
+return {
+  name = "net",
+  input = { h = 1, w = 1, c = 1 },
+  layers = {
+    { op = "pool", type = "max", k = 2, pad = 1 },
+  },
+}
