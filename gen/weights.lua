@@ -118,6 +118,31 @@ local function pack_stage(st, base, d, w)
     if d[k] ~= nil then error(string.format("packing stage at %d: float %d written twice", base + st.woff, k)) end
     d[k] = v
   end
+  -- Panels of nr outputs (padded to a whole number of vectors, `pad`) per
+  -- group, then the tail panel: each the bias, then for every one of K
+  -- inputs (projection slots, or conv taps x channels) the panel's weights
+  -- of it; output o's K weights are row o of the source (w[o][K]).  The
+  -- projection and conv stages share this layout (pack.c.in).
+  local function panels(G, K, o0_panel, o0_tail, tail_first)
+    local function panel(count, nr, pad, o0base, stride, first)
+      for g = 0, G - 1 do
+        for n = 0, count - 1 do
+          local at = st.group_stride * g + stride * n + first
+          local o0 = st.cout_g * g + nr * n + o0base
+          local skip = 0
+          if st.bias then
+            for j = 0, pad - 1 do put(at + j, j < nr and w(wb, o0 + j) or ZERO) end
+            skip = pad
+          end
+          for k = 0, K - 1 do
+            for j = 0, pad - 1 do put(at + skip + pad * k + j, j < nr and w(ww, K * (o0 + j) + k) or ZERO) end
+          end
+        end
+      end
+    end
+    if st.npanels > 0 then panel(st.npanels, st.nr, st.nr_pad, o0_panel, st.panel_stride, 0) end
+    if st.ntail > 0 then panel(1, st.ntail, st.ntail_pad, o0_tail, st.tail_stride, tail_first) end
+  end
   if st.kind == "spatial" then
     for _, t in ipairs(st.tiles) do
       for ct = 0, t.count - 1 do
@@ -134,27 +159,7 @@ local function pack_stage(st, base, d, w)
       end
     end
   elseif st.kind == "conv" then
-    local taps = st.kh * st.kw * st.cin_g
-    local function panel(count, nr, pad, o0base, stride, first)
-      for g = 0, st.groups - 1 do
-        for n = 0, count - 1 do
-          local at = st.group_stride * g + stride * n + first
-          local o0 = st.cout_g * g + nr * n + o0base
-          local skip = 0
-          if st.bias then
-            for j = 0, pad - 1 do put(at + j, j < nr and w(wb, o0 + j) or ZERO) end
-            skip = pad
-          end
-          for t = 0, taps - 1 do
-            for j = 0, pad - 1 do put(at + skip + pad * t + j, j < nr and w(ww, taps * (o0 + j) + t) or ZERO) end
-          end
-        end
-      end
-    end
-    if st.npanels > 0 then panel(st.npanels, st.nr, st.nr_pad, 0, st.panel_stride, 0) end
-    if st.ntail > 0 then
-      panel(1, st.ntail, st.ntail_pad, st.npanels * st.nr, st.tail_stride, st.npanels * st.panel_stride)
-    end
+    panels(st.groups, st.kh * st.kw * st.cin_g, 0, st.npanels * st.nr, st.npanels * st.panel_stride)
   elseif st.pair then
     local C2 = st.pair.slot
     local function out_of(j) return idiv(j, 16) * 8 + idiv(imod(j, 16), 2) end
@@ -170,24 +175,7 @@ local function pack_stage(st, base, d, w)
       for j = 0, C2 - 1 do put(skip + C2 * s + j, k < st.cin and w(ww, st.S * out_of(j) + k) or ZERO) end
     end
   elseif st.kind == "pw" then
-    local function panel(count, nr, pad, o0base, stride, first)
-      for g = 0, st.G - 1 do
-        for n = 0, count - 1 do
-          local at = st.group_stride * g + stride * n + first
-          local o0 = st.cout_g * g + nr * n + o0base
-          local skip = 0
-          if st.bias then
-            for j = 0, pad - 1 do put(at + j, j < nr and w(wb, o0 + j) or ZERO) end
-            skip = pad
-          end
-          for s = 0, st.S - 1 do
-            for j = 0, pad - 1 do put(at + skip + pad * s + j, j < nr and w(ww, st.S * (o0 + j) + s) or ZERO) end
-          end
-        end
-      end
-    end
-    if st.npanels > 0 then panel(st.npanels, st.nr, st.nr_pad, st.panel.o0, st.panel_stride, 0) end
-    if st.ntail > 0 then panel(1, st.ntail, st.ntail_pad, st.tailp.o0, st.tail_stride, st.tail_woff) end
+    panels(st.G, st.S, st.panel.o0, st.tailp.o0, st.tail_woff)
   end
 end
 
