@@ -82,7 +82,7 @@ function M.numbers(t)
   local s, v = t.raw, {}
   if t.dtype == "float" then
     if #s ~= 4 * t.count then return nil, "raw_data of " .. #s .. " bytes for " .. t.count .. " floats" end
-    for i = 1, t.count do v[i] = pb.f32(pb.u32(s, 4 * i - 3)) end
+    v = pb.f32_list(s)
   elseif t.dtype == "int64" then
     if #s ~= 8 * t.count then return nil, "raw_data of " .. #s .. " bytes for " .. t.count .. " int64" end
     for i = 1, t.count do

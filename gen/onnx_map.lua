@@ -71,34 +71,7 @@ local function permute(raw, dims, order)
   return table.concat(out)
 end
 
--- Lua 5.3+ converts blocks of floats in C (string.unpack, string.pack): the
--- same values as the arithmetic below (exact decoding; rounding to nearest,
--- ties to even, with values below float32's smallest normal made a signed
--- zero as safetensors.f32bits does), five times faster; BatchNormalization
--- folding of MobileNet v2 otherwise takes seconds.
-local str_unpack, str_pack = string.unpack, string.pack
-local unpack_list = table.unpack or unpack
-local BLOCK = 128
-local BLOCK_FMT = "<" .. string.rep("f", BLOCK)
-
--- raw holds finite float32 values only (init_raw checked them)
-local function to_numbers(raw)
-  local v, n = {}, #raw / 4
-  local i = 0
-  if str_unpack then
-    while n - i >= BLOCK do
-      local t = { str_unpack(BLOCK_FMT, raw, 4 * i + 1) }
-      for k = 1, BLOCK do v[i + k] = t[k] end
-      i = i + BLOCK
-    end
-  end
-  for k = i + 1, n do v[k] = pb.f32(pb.u32(raw, 4 * k - 3)) end
-  return v
-end
-
-local function le32(b)
-  return string.char(b % 256, floor(b / 256) % 256, floor(b / 65536) % 256, floor(b / 16777216))
-end
+local to_numbers = pb.f32_list
 
 -- The float32 bytes of numbers v, for node n's tensor `what`; a value that
 -- float32 cannot hold (NaN, infinite, beyond its range, as a BatchNormalization
@@ -106,30 +79,14 @@ end
 local ROUNDS_TO_INF = (2 - 2 ^ -24) * 2 ^ 127 -- float32's largest + half an ulp: ties go to even, infinity
 
 local function from_numbers(n, v, what)
-  local t = {}
-  local tiny = {}
   for i = 1, #v do
     local x = v[i]
     if x ~= x or x >= ROUNDS_TO_INF or x <= -ROUNDS_TO_INF then
       local shown = x ~= x and "NaN" or string.format("%.9g", x)
       nfail(n, what .. ": element " .. (i - 1) .. " is not a finite float32 (" .. shown .. ")")
     end
-    if x < 2 ^ -126 and x > -2 ^ -126 then tiny[#tiny + 1] = i end
   end
-  if str_pack then
-    local w = {}
-    for i = 1, #v do w[i] = v[i] end
-    for _, i in ipairs(tiny) do w[i] = (w[i] < 0 or 1 / w[i] < 0) and -0.0 or 0.0 end
-    local i = 0
-    while #w - i >= BLOCK do
-      t[#t + 1] = str_pack(BLOCK_FMT, unpack_list(w, i + 1, i + BLOCK))
-      i = i + BLOCK
-    end
-    for k = i + 1, #w do t[#t + 1] = str_pack("<f", w[k]) end
-    return table.concat(t)
-  end
-  for i = 1, #v do t[i] = le32(safetensors.f32bits(v[i])) end
-  return table.concat(t)
+  return safetensors.f32bytes(v)
 end
 
 -- the model's tensors ------------------------------------------------------
@@ -161,10 +118,7 @@ local function init_raw(st, n, name, what)
   if t.dtype ~= "float" then nfail(n, what .. " '" .. name .. "' is " .. t.dtype .. ", not float32") end
   local raw = t.raw
   if not raw then
-    if t.bits then
-      local parts = {}
-      for i, b in ipairs(t.bits) do parts[i] = le32(b) end
-      raw = table.concat(parts)
+    if t.bits then raw = safetensors.bytes(t.bits)
     elseif t.values then raw = from_numbers(n, t.values, what .. " '" .. name .. "'")
     elseif t.count == 0 then raw = ""
     else nfail(n, what .. " '" .. name .. "' has no data") end

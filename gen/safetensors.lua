@@ -238,6 +238,50 @@ local function le(n, bytes)
   return table.concat(t)
 end
 
+-- The 4 little-endian bytes of unsigned 32-bit n (one call: it runs for
+-- every weight).
+local function le32(n)
+  return string.char(n % 256, floor(n / 256) % 256, floor(n / 65536) % 256, floor(n / 16777216))
+end
+
+-- The little-endian bytes of bit patterns `bits` (a list).
+function M.bytes(bits)
+  local t = {}
+  for i = 1, #bits do t[i] = le32(bits[i]) end
+  return table.concat(t)
+end
+
+-- Lua 5.3+ encodes blocks of floats in C (string.pack): C's conversion
+-- rounds to nearest, ties to even, as f32bits does; values below the
+-- smallest normal are made a signed zero first, as f32bits makes them.
+local str_pack = string.pack
+local unpack_list = table.unpack or unpack
+local BLOCK = 128
+local BLOCK_FMT = "<" .. string.rep("f", BLOCK)
+
+-- The float32 bytes of numbers v, each rounded as f32bits rounds it (v
+-- finite and rounding below float32's infinity).
+function M.f32bytes(v)
+  if not str_pack then
+    local t = {}
+    for i = 1, #v do t[i] = le32(M.f32bits(v[i])) end
+    return table.concat(t)
+  end
+  local w = {}
+  for i = 1, #v do
+    local x = v[i]
+    if x < 2 ^ -126 and x > -2 ^ -126 then x = (x < 0 or 1 / x < 0) and -0.0 or 0.0 end
+    w[i] = x
+  end
+  local t, i = {}, 0
+  while #w - i >= BLOCK do
+    t[#t + 1] = str_pack(BLOCK_FMT, unpack_list(w, i + 1, i + BLOCK))
+    i = i + BLOCK
+  end
+  for k = i + 1, #w do t[#t + 1] = str_pack("<f", w[k]) end
+  return table.concat(t)
+end
+
 -- The bytes of a safetensors file holding `tensors`, a list of { name,
 -- shape, bits (list of bit patterns) or raw (their little-endian bytes) },
 -- in that order.
@@ -247,13 +291,7 @@ function M.write(tensors)
     local n = t.raw and #t.raw / 4 or #t.bits
     head[#head + 1] = string.format('"%s":{"dtype":"F32","shape":%s,"data_offsets":[%s,%s]}', t.name,
       dims_text(t.shape):gsub(" ", ""), util.int(at), util.int(at + 4 * n))
-    if t.raw then
-      data[#data + 1] = t.raw
-    else
-      local chunk = {}
-      for i = 1, n do chunk[i] = le(t.bits[i], 4) end
-      data[#data + 1] = table.concat(chunk)
-    end
+    data[#data + 1] = t.raw or M.bytes(t.bits)
     at = at + 4 * n
   end
   local h = "{" .. table.concat(head, ",") .. "}"
