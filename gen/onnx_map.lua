@@ -648,21 +648,14 @@ local function pad_node(st, n)
   end
   for _, x in ipairs(p) do if x < 0 then nfail(n, "negative Pad (cropping) is not supported") end end
   local prev = inp.pad or { 0, 0, 0, 0 }
-  local v = { shape = inp.shape, layer = nil, pad = { prev[1] + p[3], prev[2] + p[4], prev[3] + p[7], prev[4] + p[8] },
+  -- the padded tensor is never made: the next conv or pool reads `base`
+  -- (the unpadded tensor) with these pads added to its own
+  local v = { shape = inp.shape, pad = { prev[1] + p[3], prev[2] + p[4], prev[3] + p[7], prev[4] + p[8] },
     base = inp.base or inp, pad_nodes = {} }
   -- the layer that folds the pads names the Pad nodes in its comment
   for _, x in ipairs(inp.pad_nodes or {}) do v.pad_nodes[#v.pad_nodes + 1] = x end
   v.pad_nodes[#v.pad_nodes + 1] = n.name ~= "" and n.name or n.op
-  v.layer = nil
   set_out(st, n, v)
-  st.pad_of = st.pad_of or {}
-  st.pad_of[v] = inp
-end
-
--- A padded value stands for its unpadded input plus pads: the next layer reads the input.
-local function unpadded(st, v)
-  while st.pad_of and st.pad_of[v] do v = st.pad_of[v] end
-  return v
 end
 
 local function flatten(st, n)
@@ -682,16 +675,14 @@ local function flatten(st, n)
       nfail(n, "Reshape to [" .. table.concat(t, ", ") .. "]: only [1, -1] (a flatten) maps")
     end
   end
-  set_out(st, n, { shape = inp.shape, layer = inp.layer, flat = true, from = inp })
-  -- the flattened value is the same memory; a later fc reads the layer's output
-  st.vals[n.outputs[1]].layer = nil
-  st.flat_of = st.flat_of or {}
-  st.flat_of[st.vals[n.outputs[1]]] = inp
+  -- the flattened value is the same memory: a later fc reads `from`, the
+  -- layer's output (no layer may change it through this name)
+  set_out(st, n, { shape = inp.shape, flat = true, from = inp })
 end
 
 local function fc(st, n)
   local v = val(st, n, n.inputs[1])
-  local inp = (st.flat_of and st.flat_of[v]) or v
+  local inp = v.from or v
   local h, w, c = inp.shape[1], inp.shape[2], inp.shape[3]
   if not v.flat and h * w > 1 then nfail(n, n.op .. " on a " .. h .. "x" .. w .. " image: Flatten it first") end
   local raw, wd = init_raw(st, n, n.inputs[2], "weight")
@@ -737,7 +728,7 @@ local function softmax(st, n)
   local flat = v.flat or (v.shape[1] == 1 and v.shape[2] == 1)
   local ok = (flat and (axis == 1 or axis == -1)) or (not flat and (axis == 1 or axis == -3))
   if not ok then nfail(n, "Softmax over axis " .. axis .. " (sepgen's softmax runs over the channels)") end
-  local inp = (st.flat_of and st.flat_of[v]) or v
+  local inp = v.from or v
   new_layer(st, n, inp, { op = "softmax" }, inp.shape)
 end
 
@@ -793,17 +784,6 @@ local HANDLERS = {
   Identity = alias, Dropout = alias, Constant = constant,
 }
 
--- A conv-like node reads through a Pad: it gets the unpadded value with
--- the pads attached (pads_of adds them).
-local function resolve_pad_input(st, n)
-  local v = st.vals[n.inputs[1]]
-  if v and v.pad then
-    local base = unpadded(st, v)
-    local shadow = { shape = base.shape, layer = base.layer, pad = v.pad, real = base, pad_nodes = v.pad_nodes }
-    return shadow
-  end
-end
-
 -- dwconv -> pwconv pairs become one separable layer.
 local function fuse_separable(layers)
   local source = {} -- layers whose input a later residual adds
@@ -820,7 +800,6 @@ local function fuse_separable(layers)
       for _, x in ipairs(a.nodes) do L.nodes[#L.nodes + 1] = x end
       for _, x in ipairs(b.nodes) do L.nodes[#L.nodes + 1] = x end
       L.w.dw_w, L.w.dw_b, L.w.pw_w, L.w.pw_b = a.w.dw_w, a.w.dw_b, b.w.pw_w, b.w.pw_b
-      L.replaces = { a, b }
       out[#out + 1] = L
       i = i + 2
     else
@@ -877,7 +856,7 @@ function M.convert(model, name)
       if not n.outputs[1] or n.outputs[1] == "" then nfail(n, "the node has no output") end
     end
     local st = new_state(model, name)
-    st.vals[inp.name] = { shape = { inp.h, inp.w, inp.c }, layer = nil, graph_input = true }
+    st.vals[inp.name] = { shape = { inp.h, inp.w, inp.c } }
     for _, n in ipairs(model.graph.nodes) do
       if not st.skip[n] then
         if n.domain ~= "" and n.domain ~= "ai.onnx" then nfail(n, "operator domain '" .. n.domain .. "'") end
@@ -885,17 +864,15 @@ function M.convert(model, name)
         if not h then
           nfail(n, "op " .. n.op .. " is not supported; sepgen maps " .. table.concat(M.SUPPORTED, ", "))
         end
-        local padded = (n.op == "Conv" or n.op == "AveragePool" or n.op == "MaxPool") and resolve_pad_input(st, n)
+        local padded = st.vals[n.inputs[1]]
+        padded = padded and padded.pad and padded
+        h(st, n)
         if padded then
-          local real_name = n.inputs[1]
-          st.vals[real_name] = padded
-          h(st, n)
-          -- the layer reads the unpadded tensor
+          -- a conv or pool read through a Pad (the others refuse one): its
+          -- layer reads the unpadded tensor and names the Pad nodes
           local L = st.layers[#st.layers]
-          L.input_val = padded.real
+          L.input_val = padded.base
           for i, x in ipairs(padded.pad_nodes) do table.insert(L.nodes, i, x) end
-        else
-          h(st, n)
         end
       end
     end
@@ -904,7 +881,7 @@ function M.convert(model, name)
       fail("the graph's output '" .. model.graph.outputs[1].name .. "' is not produced by a mapped node")
     end
     local last = st.layers[#st.layers]
-    if not last or (out ~= last.out_val and not (st.flat_of and st.flat_of[out] == last.out_val)) then
+    if not last or (out ~= last.out_val and out.from ~= last.out_val) then
       fail("the graph's output is not the output of its last layer")
     end
     local layers = fuse_separable(st.layers)
