@@ -16,6 +16,7 @@
  *   ./build/test_openmp
  */
 #include "sg_openmp.h"
+#include "par_tasks.h"
 
 #include <check.h>
 #include <errno.h>
@@ -65,26 +66,6 @@ START_TEST(test_once)
 }
 END_TEST
 
-typedef struct slice_ctx {
-    int len, ntasks;
-    float *y;
-} slice_ctx;
-
-static float slice_value(int i)
-{
-    float x = (float)i * 0.001953125f - 37.5f;
-    return (x * x - 3.0f * x + 1.0f) / (1.0f + x * x) + 0.1f * (float)(i % 13);
-}
-
-static void slice_task(void *vctx, int t)
-{
-    const slice_ctx *c = (const slice_ctx *)vctx;
-    int i = (int)((long long)t * c->len / c->ntasks);
-    int end = (int)((long long)(t + 1) * c->len / c->ntasks);
-    for (; i < end; i++)
-        c->y[i] = slice_value(i);
-}
-
 START_TEST(test_results)
 {
     enum { LEN = 100003 };
@@ -113,30 +94,6 @@ START_TEST(test_results)
 END_TEST
 
 #ifdef _OPENMP
-typedef struct meet_ctx {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int arrived, want, timed_out, at_timeout;
-} meet_ctx;
-
-static void meet_task(void *vctx, int t)
-{
-    meet_ctx *m = (meet_ctx *)vctx;
-    struct timespec until;
-    (void)t;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += 10;
-    pthread_mutex_lock(&m->mu);
-    if (++m->arrived == m->want)
-        pthread_cond_broadcast(&m->cv);
-    while (m->arrived < m->want && !m->timed_out)
-        if (pthread_cond_timedwait(&m->cv, &m->mu, &until) == ETIMEDOUT) {
-            m->timed_out = 1;
-            m->at_timeout = m->arrived;
-        }
-    pthread_mutex_unlock(&m->mu);
-}
-
 START_TEST(test_concurrency)
 {
     int threads = THREADS[1 + _i], rep;
