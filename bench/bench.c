@@ -72,12 +72,6 @@
 #include <xnnpack.h>
 #endif
 
-#ifndef SG_BENCH_TARGET
-#define SG_BENCH_TARGET "unknown (build with -DSG_BENCH_TARGET)"
-#endif
-#ifndef SG_BENCH_CFLAGS
-#define SG_BENCH_CFLAGS "unknown (build with -DSG_BENCH_CFLAGS)"
-#endif
 #ifndef SG_BENCH_XNNPACK_VERSION
 #define SG_BENCH_XNNPACK_VERSION "version unknown"
 #endif

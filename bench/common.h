@@ -12,6 +12,14 @@
 
 #include "sg.h"
 
+/* what the build says it compiled (bench/run.sh passes both) */
+#ifndef SG_BENCH_TARGET
+#define SG_BENCH_TARGET "unknown (build with -DSG_BENCH_TARGET)"
+#endif
+#ifndef SG_BENCH_CFLAGS
+#define SG_BENCH_CFLAGS "unknown (build with -DSG_BENCH_CFLAGS)"
+#endif
+
 #define PAD_FLOATS 16 /* readable floats after every buffer (>= XNN_EXTRA_BYTES) */
 
 void die(const char *msg);

@@ -82,12 +82,6 @@
 #include <xnnpack.h>
 #endif
 
-#ifndef SG_BENCH_TARGET
-#define SG_BENCH_TARGET "unknown (build with -DSG_BENCH_TARGET)"
-#endif
-#ifndef SG_BENCH_CFLAGS
-#define SG_BENCH_CFLAGS "unknown (build with -DSG_BENCH_CFLAGS)"
-#endif
 #ifndef SG_BENCH_SHAPES
 #define SG_BENCH_SHAPES SG_NET_HEADER
 #endif
