@@ -30,6 +30,7 @@ end
 M.TEMPLATE_VARS = {
   -- helpers every stage template and include gets
   "act_c", "each", "explain", "flt", "include", "int", "ix", "lin", "loop", "loop1", "plus", "region_comment",
+  "unread",
   -- a stage: the plan record, function name, input buffer, index table
   "st", "fn", "src", "srcname",
   -- layer.c.in and pack.c.in
@@ -178,9 +179,21 @@ end
 
 M.loop, M.loop1, M.each, M.ix = loop, loop1, each, ix
 
+-- What a region-unrolled stage (depthwise or convolution) never reads when
+-- no region has a tap (every output meets only padding): "(void)in;", and
+-- "(void)w;" too without biases, so -Wunused-parameter stays quiet; or "".
+local function unread(st)
+  if st.staged then return "" end
+  for _, rg in ipairs(st.regions) do
+    if #rg.r.taps * #rg.c.taps > 0 then return "" end
+  end
+  return st.bias and "(void)in; /* no tap meets the input */"
+    or "(void)in; (void)w; /* no tap meets the input, no bias */"
+end
+
 helpers = { act_c = act_c, lin = lin, plus = plus, flt = util.flt, region_comment = explain.region,
             include = include, explain = explain, loop = loop, loop1 = loop1, each = each, ix = ix,
-            int = util.int }
+            int = util.int, unread = unread }
 
 ---------------------------------------------------------------- names
 
@@ -446,7 +459,13 @@ function M.net(plan, file, runtime_dir, note, baked)
     end
     common.baked = { file = util.comment(baked.file), size = baked.size, raw = raw,
       cpath = util.cstring(baked.file),
-      initializer = weights.initializer(baked.packed, a.packed_floats, 0) }
+      initializer = weights.initializer(baked.packed, a.packed_floats, 0),
+      extent = net.name:upper() .. "_PACKED_FLOATS" }
+    if a.packed_floats == 0 then
+      -- No layer has weights: one unused float, as ISO C has no empty arrays.
+      common.baked.extent = "1"
+      common.baked.initializer = "    0.0f /* no layer has weights; ISO C has no empty arrays */"
+    end
   end
   local layers = {}
   for i, p in ipairs(plan.layers) do layers[i] = layer_code(net, p) end

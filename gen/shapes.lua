@@ -703,6 +703,13 @@ local function net_fields(nctx, raw, net)
   return true, net_input, layers
 end
 
+-- The net's own symbols N_<name> that a layer's N_<layer> would clash with
+-- (forward_par: SPEC section 11).
+local RESERVED_LAYER_NAMES = {
+  pack = true, forward = true, forward_par = true, layers = true,
+  packed_weights = true,
+}
+
 -- A layer's name: its own or l<i>; unique ignoring case, not a reserved
 -- symbol.  names: lower-case name -> index, updated.
 local function layer_name(ctx, raw_l, i, names)
@@ -712,7 +719,7 @@ local function layer_name(ctx, raw_l, i, names)
     local lower = name:lower()
     if names[lower] then
       ctx:err("name", "duplicate of layer " .. names[lower] .. " (names are unique ignoring case)")
-    elseif lower == "pack" or lower == "forward" or lower == "layers" then
+    elseif RESERVED_LAYER_NAMES[lower] then
       ctx:err("name", show(name) .. " is reserved (it would clash with the net's " .. lower .. " symbol)")
     end
     names[lower] = names[lower] or i

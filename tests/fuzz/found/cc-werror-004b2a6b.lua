@@ -4,6 +4,8 @@
 -- message: cc -O2 -Werror net.c: out/net.c:35:31: error: unused variable 'ib' [-Werror=unused-variable]
 -- signature: cc-werror|[-Werror=unused-variable] ib|scalar
 -- fuzz-target: scalar
+-- fixed: templates/*/spatial.c.in and conv.c.in declare ib only for a region with taps
+--   and vw only with taps or biases; emit.lua unread() voids in (and w) when no tap meets the input
 return {
   name = "net",
   layers = {
