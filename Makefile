@@ -104,7 +104,7 @@ help:
 	@echo '  make golden-update  rewrite tests/golden/ (every test net and example on'
 	@echo '                 scalar, avx2, avx512, neon) after an intended change'
 	@echo '  make deps      install what is missing (apt-get as root, else print the command)'
-	@echo '  make bench [SHAPES="a.lua b.lua"]  per-layer timing table (bench/README.md)'
+	@echo '  make bench [SHAPES="a.lua b.lua"] [THREADS=n]  per-layer timing table (bench/README.md)'
 	@echo '  make bench-deps  install XNNPACK, oneDNN and gnuplot for make bench'
 	@echo '  make bench-tile  the AVX-512 projection tile loop against the FMA peak'
 	@echo '  make lint      shellcheck the test and bench scripts'

@@ -1,5 +1,6 @@
 /* bench.c - per-layer benchmark of one generated sepgen net, side by side
- * with the generic kernels, XNNPACK and oneDNN, single-threaded.
+ * with the generic kernels, XNNPACK and oneDNN, single-threaded (or, built
+ * with -DSG_BENCH_THREADS=n, at n threads and at 1: below).
  *
  * Compiled together with ONE generated net, the generic kernels and the
  * bench's common code; the net is named by three macros:
@@ -47,6 +48,19 @@
  * correct setup is timed (ln_dnnl_best).  This XNNPACK snapshot crashes on
  * some deconvolution geometries: every XNNPACK layer is first tried in a
  * child process (xnn_trial).
+ *
+ * Threads (-DSG_BENCH_THREADS=n, n > 1; make bench THREADS=n): the net is
+ * generated with --threads n and every implementation runs twice, at n
+ * threads and at 1, all interleaved in the same rounds: the generated
+ * layer as N_L_par (par-NET.c) with an sg_pthreads pool of n threads and
+ * with the caller's thread (par.threads 1), XNNPACK with a pthreadpool of
+ * n threads and with none, oneDNN with n and 1 OpenMP threads.  The generic
+ * kernel is only the reference then (not timed).  After each
+ * implementation's two samples, outside the timing, XNNPACK's workers are
+ * parked and the bench waits until no thread of the process spins any more
+ * (common.c, quiesce), so that a pool's idle workers do not take the cores
+ * from the next implementation.  The table adds the 1-thread time of the
+ * generated layer and each one's scaling (time at 1 thread / time at n).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -68,6 +82,11 @@
 #include "common.h"
 #include "libnet.h"
 
+#if SG_BENCH_THREADS > 1
+#include "sg_pthreads.h"
+static sg_par par_n, par_1; /* the generated layers' pools: n threads, the caller's */
+#endif
+
 #ifdef SG_BENCH_XNNPACK
 #include <xnnpack.h>
 #endif
@@ -82,8 +101,17 @@
 
 /* ---- implementations ------------------------------------------------------- */
 
-enum { I_GEN, I_GENERIC, I_XNN, I_DNNL, N_IMPL };
-static const char *impl_name[N_IMPL] = { "generated", "generic", "XNNPACK", "oneDNN" };
+/* I_GEN1, I_XNN1, I_DNNL1: the same at 1 thread (SG_BENCH_THREADS > 1 only) */
+enum { I_GEN, I_GENERIC, I_XNN, I_DNNL, I_GEN1, I_XNN1, I_DNNL1, N_IMPL };
+static const int family[N_IMPL] = { I_GEN, I_GENERIC, I_XNN, I_DNNL, I_GEN, I_XNN, I_DNNL };
+static const char *const family_name[N_IMPL] = { "generated", "generic", "XNNPACK", "oneDNN",
+                                                 "generated", "XNNPACK", "oneDNN" };
+static char impl_name[N_IMPL][48]; /* "XNNPACK", or "XNNPACK (2 threads)" */
+
+static int threads_of(int k)
+{
+    return k >= I_GEN1 ? 1 : SG_BENCH_THREADS;
+}
 
 enum { ST_NA = 0, ST_OK, ST_MISMATCH };
 
@@ -91,18 +119,29 @@ typedef struct bench_layer {
     const sg_layer *L;
     sg_weights w;
     ln_spec spec;                   /* the layer as a one-layer library network */
+    int checking;                   /* the implementation ln_dnnl_best checks   */
     const float *in, *skip, *skip_arg, *x; /* x: the residual tensor or NULL */
     float *packed, *scratch, *gscratch;
     float *out[N_IMPL];
     size_t nout;
     const float *ref, *mag;         /* the generic kernel's output and the magnitude run */
-#ifdef SG_BENCH_XNNPACK
-    ln_xnn *xn;
+#if SG_BENCH_THREADS > 1
+    bench_par_fn par_run;           /* the layer's N_L_par */
 #endif
-#ifdef SG_BENCH_ONEDNN
-    ln_dnnl *dn;
-#endif
+    ln_xnn *xn[N_IMPL];             /* [I_XNN], [I_XNN1] */
+    ln_dnnl *dn[N_IMPL];            /* [I_DNNL], [I_DNNL1] */
 } bench_layer;
+
+#if defined(SG_BENCH_XNNPACK) || defined(SG_BENCH_ONEDNN)
+/* The layer as implementation k's library network: with k's threads when
+ * the bench has threads, else as the environment says (spec.threads 0). */
+static ln_spec spec_of(const bench_layer *B, int k)
+{
+    ln_spec s = B->spec;
+    s.threads = SG_BENCH_THREADS > 1 ? threads_of(k) : 0;
+    return s;
+}
+#endif
 
 /* Per implementation and layer: the outcome. */
 typedef struct result {
@@ -141,7 +180,7 @@ static int note_id(const char *why)
  * stride, e.g. the up step of a bottleneck on a 2x1 input).  So every layer
  * is first built and run once in a child process; if the child dies, the
  * layer is n/a for XNNPACK. */
-static int xnn_trial(bench_layer *B, char *why, size_t nwhy)
+static int xnn_trial(bench_layer *B, int k, char *why, size_t nwhy)
 {
     fflush(stdout);
     fflush(stderr);
@@ -150,8 +189,9 @@ static int xnn_trial(bench_layer *B, char *why, size_t nwhy)
         return 0; /* cannot test: go ahead */
     if (pid == 0) {
         char w2[256];
-        ln_xnn *x = ln_xnn_build(&B->spec, w2, sizeof w2);
-        if (x && ln_xnn_bind(x, B->in, B->skip, B->out[I_XNN], w2, sizeof w2) == 0)
+        const ln_spec sp = spec_of(B, k);
+        ln_xnn *x = ln_xnn_build(&sp, w2, sizeof w2);
+        if (x && ln_xnn_bind(x, B->in, B->skip, B->out[k], w2, sizeof w2) == 0)
             ln_xnn_run(x); /* exits with status 1 on an error */
         _exit(0);
     }
@@ -180,10 +220,11 @@ static int dnnl_check(void *ctx, int before)
     bench_layer *B = ctx;
     if (before) {
         if (B->x)
-            memcpy(B->out[I_DNNL], B->x, B->nout * sizeof(float));
+            memcpy(B->out[B->checking], B->x, B->nout * sizeof(float));
         return 1;
     }
-    return check_output(B->out[I_DNNL], B->ref, B->mag, B->nout, accumulation_length(B->L)) <= 1.0;
+    return check_output(B->out[B->checking], B->ref, B->mag, B->nout,
+                        accumulation_length(B->L)) <= 1.0;
 }
 #endif
 
@@ -192,21 +233,26 @@ static int dnnl_check(void *ctx, int before)
 static void run_impl(bench_layer *B, int k)
 {
     const sg_layer *L = B->L;
-    switch (k) {
+    switch (family[k]) {
     case I_GEN:
+#if SG_BENCH_THREADS > 1
+        B->par_run(B->in, B->skip_arg, B->out[k], B->packed, B->scratch,
+                   k == I_GEN ? &par_n : &par_1);
+#else
         L->run(B->in, B->skip_arg, B->out[I_GEN], B->packed, B->scratch);
+#endif
         break;
     case I_GENERIC:
         sg_generic_run(L, &B->w, B->in, B->skip_arg, B->out[I_GENERIC], B->gscratch);
         break;
 #ifdef SG_BENCH_XNNPACK
     case I_XNN:
-        ln_xnn_run(B->xn);
+        ln_xnn_run(B->xn[k]);
         break;
 #endif
 #ifdef SG_BENCH_ONEDNN
     case I_DNNL:
-        ln_dnnl_run(B->dn);
+        ln_dnnl_run(B->dn[k]);
         break;
 #endif
     default:
@@ -256,6 +302,23 @@ static void print_totals(const double *t, const int *have)
     printf("\n");
 }
 
+/* With threads: a line per implementation, its sums at n threads and at 1,
+ * its scaling and, for a library, library / generated at each. */
+static void print_totals_par(const double *t, const int *have)
+{
+    for (int k = I_GEN1; k <= I_DNNL1; k++) {
+        const int kn = family[k];
+        if (!have[kn])
+            continue;
+        printf("      %-9s %9.1f us at %d threads, %9.1f us at 1 (scaling %.2f)", family_name[k],
+               t[kn] * 1e6, SG_BENCH_THREADS, t[k] * 1e6, t[k] / t[kn]);
+        if (kn != I_GEN)
+            printf("; %s/gen %.2f at %d threads, %.2f at 1", kn == I_XNN ? "xnn" : "dnnl",
+                   t[kn] / t[I_GEN], SG_BENCH_THREADS, t[k] / t[I_GEN1]);
+        printf("\n");
+    }
+}
+
 static const char *state_name(const result *r)
 {
     return r->state == ST_OK ? "ok" : r->state == ST_MISMATCH ? "MISMATCH" : "n/a";
@@ -279,6 +342,12 @@ int main(int argc, char **argv)
     const sg_layer *layers = SG_NET_LAYERS;
     const int nl = SG_NET_COUNT;
     int have[N_IMPL] = { 1, 1, 0, 0 };
+    for (int k = 0; k < N_IMPL; k++)
+        if (SG_BENCH_THREADS > 1 && family[k] != I_GENERIC)
+            snprintf(impl_name[k], sizeof impl_name[k], "%s (%d thread%s)", family_name[k],
+                     threads_of(k), threads_of(k) > 1 ? "s" : "");
+        else
+            snprintf(impl_name[k], sizeof impl_name[k], "%s", family_name[k]);
 
 #ifdef SG_BENCH_XNNPACK
     if (xnn_initialize(NULL) == xnn_status_success)
@@ -292,18 +361,39 @@ int main(int argc, char **argv)
     else
         fprintf(stderr, "bench: oneDNN CPU engine unavailable: oneDNN skipped\n");
 #endif
+#if SG_BENCH_THREADS > 1
+    /* each implementation at 1 thread too; the generic kernel only checks */
+    have[I_GEN1] = 1, have[I_XNN1] = have[I_XNN], have[I_DNNL1] = have[I_DNNL];
+    have[I_GENERIC] = 0;
+    par_n = sg_pthreads_create(SG_BENCH_THREADS);
+    par_1 = sg_pthreads_create(1);
+#endif
 
     /* ---- header ---- */
     machine m;
     measure_machine(&m);
-    printf("sepgen bench: net %s, %d layers, single thread\n", SG_NET_HEADER, nl);
+    if (SG_BENCH_THREADS > 1)
+        printf("sepgen bench: net %s, %d layers, %d threads and 1 thread side by side\n",
+               SG_NET_HEADER, nl, SG_BENCH_THREADS);
+    else
+        printf("sepgen bench: net %s, %d layers, single thread\n", SG_NET_HEADER, nl);
     print_machine(&m, SG_BENCH_CFLAGS, SG_BENCH_TARGET);
-    ln_print_libs(have[I_XNN], have[I_DNNL]);
+    ln_print_libs(have[I_XNN], have[I_DNNL], SG_BENCH_THREADS);
+#if SG_BENCH_THREADS > 1
+    printf("generated: N_L_par with an sg_pthreads pool of %d threads%s, and with par.threads "
+           "1 (the caller's thread)\n", par_n.threads,
+           par_n.threads < SG_BENCH_THREADS ? " (WARNING: fewer threads started)" : "");
+#endif
     print_load();
     printf("timing:    medians of warm samples (each right after a sample of the same "
            "implementation), the\n"
            "           implementations interleaved in rounds; ~%.2f s per layer; a sample >= %.0f us\n",
            budget, MIN_SAMPLE_S * 1e6);
+    if (SG_BENCH_THREADS > 1)
+        printf("           after each implementation's samples, untimed: XNNPACK's workers "
+               "parked, then a wait until no\n"
+               "           thread of the process spins (idle pools take cores from what runs "
+               "next)\n");
     printf("\n");
     fflush(stdout);
 
@@ -313,7 +403,11 @@ int main(int argc, char **argv)
                  "xnnpack_us,xnnpack_min_us,xnnpack_gflops,xnnpack_ratio,xnnpack_status,"
                  "onednn_us,onednn_min_us,onednn_gflops,onednn_ratio,onednn_status,onednn_impl,"
                  "peak_gflops,build_peak_gflops,mem_gbs,"
-                 "gen_after_us,xnnpack_after_us,onednn_after_us\n");
+                 "gen_after_us,xnnpack_after_us,onednn_after_us%s\n",
+            SG_BENCH_THREADS > 1 ? ",threads,gen_1t_us,gen_1t_min_us,xnnpack_1t_us,"
+                                   "xnnpack_1t_min_us,onednn_1t_us,onednn_1t_min_us,gen_scaling,"
+                                   "xnnpack_scaling,onednn_scaling,gen_1t_after_us,"
+                                   "xnnpack_1t_after_us,onednn_1t_after_us" : "");
 
     result *res = calloc((size_t)nl * N_IMPL, sizeof *res);
     double *samples[N_IMPL], *after[N_IMPL];
@@ -325,11 +419,20 @@ int main(int argc, char **argv)
     }
     if (!res)
         die("out of memory");
-    int mismatches = 0;
+    int mismatches = 0, par_differs = 0;
 
-    printf("%-10s %-22s %-26s %8s %10s %8s %6s %11s %7s %11s %7s %11s %7s\n", "layer", "op",
-           "shape (in > out)", "MFLOP", "gen us", "GFLOP/s", "%peak", "generic us", "speedup",
-           "XNNPACK us", "xnn/gen", "oneDNN us", "dnnl/gen");
+    if (SG_BENCH_THREADS > 1) {
+        char tg[16], tx[16], td[16];
+        snprintf(tg, sizeof tg, "gen %dT us", SG_BENCH_THREADS);
+        snprintf(tx, sizeof tx, "XNNPACK %dT", SG_BENCH_THREADS);
+        snprintf(td, sizeof td, "oneDNN %dT", SG_BENCH_THREADS);
+        printf("%-10s %-22s %-26s %8s %10s %8s %10s %6s %11s %7s %6s %11s %8s %6s\n", "layer", "op",
+               "shape (in > out)", "MFLOP", tg, "GFLOP/s", "gen 1T us", "scale", tx, "xnn/gen",
+               "scale", td, "dnnl/gen", "scale");
+    } else
+        printf("%-10s %-22s %-26s %8s %10s %8s %6s %11s %7s %11s %7s %11s %7s\n", "layer", "op",
+               "shape (in > out)", "MFLOP", "gen us", "GFLOP/s", "%peak", "generic us", "speedup",
+               "XNNPACK us", "xnn/gen", "oneDNN us", "dnnl/gen");
     for (int li = 0; li < nl; li++) {
         const sg_layer *L = &layers[li];
         result *R = &res[(size_t)li * N_IMPL];
@@ -357,6 +460,9 @@ int main(int argc, char **argv)
         B.skip = skip;
         B.skip_arg = L->residual == SG_RESIDUAL_NAMED ? skip : NULL;
         B.x = L->residual == SG_RESIDUAL_SELF ? in : L->residual == SG_RESIDUAL_NAMED ? skip : NULL;
+#if SG_BENCH_THREADS > 1
+        B.par_run = par_run_of(layers, nl, li);
+#endif
         B.packed = falloc(L->packed_floats);
         B.scratch = falloc(L->scratch_floats);
         B.gscratch = falloc(sg_generic_scratch_floats(L));
@@ -390,32 +496,40 @@ int main(int argc, char **argv)
         for (int k = 0; k < N_IMPL; k++)
             R[k].state = have[k] ? ST_OK : ST_NA;
 #ifdef SG_BENCH_XNNPACK
-        if (have[I_XNN] && (xnn_trial(&B, why, sizeof why) != 0 ||
-                            !(B.xn = ln_xnn_build(&B.spec, why, sizeof why)) ||
-                            ln_xnn_bind(B.xn, in, skip, B.out[I_XNN], why, sizeof why) != 0)) {
-            R[I_XNN].state = ST_NA;
-            R[I_XNN].note = note_id(why);
-            ln_xnn_free(B.xn);
-            B.xn = NULL;
+        for (int k = 0; k < N_IMPL; k++) {
+            const ln_spec sp = spec_of(&B, k);
+            if (family[k] != I_XNN || !have[k])
+                continue;
+            if (xnn_trial(&B, k, why, sizeof why) != 0 ||
+                !(B.xn[k] = ln_xnn_build(&sp, why, sizeof why)) ||
+                ln_xnn_bind(B.xn[k], in, skip, B.out[k], why, sizeof why) != 0) {
+                R[k].state = ST_NA;
+                R[k].note = note_id(why);
+                ln_xnn_free(B.xn[k]);
+                B.xn[k] = NULL;
+            }
         }
 #endif
 #ifdef SG_BENCH_ONEDNN
-        if (have[I_DNNL]) {
+        for (int k = 0; k < N_IMPL; k++) {
             /* NHWC tensors; for a deconvolution with an activation or a
              * residual also with those as separate primitives */
             static const int var[2][2] = { { 0, 0 }, { 0, 1 } };
+            const ln_spec sp = spec_of(&B, k);
             char choice[640] = "";
-            B.dn = ln_dnnl_best(&B.spec, ln_dnnl_split_matters(&B.spec) ? 2 : 1, var, in, skip,
-                                B.out[I_DNNL], dnnl_check, &B, choice, sizeof choice, why,
-                                sizeof why);
-            if (!B.dn) {
-                R[I_DNNL].state = ST_NA;
-                R[I_DNNL].note = note_id(why);
-            } else if (ln_dnnl_split_matters(&B.spec))
-                snprintf(R[I_DNNL].impl, sizeof R[I_DNNL].impl, "%s (%s)", ln_dnnl_impl(B.dn),
-                         choice);
+            if (family[k] != I_DNNL || !have[k])
+                continue;
+            B.checking = k;
+            B.dn[k] = ln_dnnl_best(&sp, ln_dnnl_split_matters(&sp) ? 2 : 1, var, in, skip,
+                                   B.out[k], dnnl_check, &B, choice, sizeof choice, why,
+                                   sizeof why);
+            if (!B.dn[k]) {
+                R[k].state = ST_NA;
+                R[k].note = note_id(why);
+            } else if (ln_dnnl_split_matters(&sp))
+                snprintf(R[k].impl, sizeof R[k].impl, "%s (%s)", ln_dnnl_impl(B.dn[k]), choice);
             else
-                snprintf(R[I_DNNL].impl, sizeof R[I_DNNL].impl, "%s", ln_dnnl_impl(B.dn));
+                snprintf(R[k].impl, sizeof R[k].impl, "%s", ln_dnnl_impl(B.dn[k]));
         }
 #endif
 
@@ -425,7 +539,7 @@ int main(int argc, char **argv)
         for (int k = 0; k < N_IMPL; k++) {
             if (R[k].state == ST_NA || k == I_GENERIC) /* the generic kernel is the reference */
                 continue;
-            if (k == I_DNNL && B.x)
+            if (family[k] == I_DNNL && B.x)
                 memcpy(B.out[k], B.x, nout * sizeof(float));
             run_impl(&B, k);
             R[k].err = check_output(B.out[k], ref, mag, nout, K);
@@ -437,10 +551,16 @@ int main(int argc, char **argv)
                        "of the totals\n", L->name, impl_name[k], R[k].err);
             }
         }
+        if (SG_BENCH_THREADS > 1 && R[I_GEN].state == ST_OK && R[I_GEN1].state == ST_OK &&
+            memcmp(B.out[I_GEN], B.out[I_GEN1], nout * sizeof(float)) != 0) {
+            par_differs++;
+            printf("WARNING: layer %s: N_L_par at %d threads and at 1 thread give different "
+                   "outputs (SPEC 11: bit for bit alike)\n", L->name, SG_BENCH_THREADS);
+        }
 
         /* warm-up and single-run estimate (min of >= 2 runs, >= 10 ms); the
          * generic kernel only when it is fast, else its reference run counts */
-        double t1[N_IMPL];
+        double t1[N_IMPL], settle_cost = 0.0; /* settle: threads only */
         for (int k = 0; k < N_IMPL; k++) {
             t1[k] = k == I_GENERIC ? t_generic : 1e30;
             if (R[k].state == ST_NA || (k == I_GENERIC && t_generic > 0.005))
@@ -455,6 +575,8 @@ int main(int argc, char **argv)
                     t1[k] = t;
                 runs++;
             }
+            if (SG_BENCH_THREADS > 1)
+                settle_cost += ln_settle(B.xn[k]);
         }
         double round_cost = 0.0;
         for (int k = 0; k < N_IMPL; k++) {
@@ -464,7 +586,7 @@ int main(int argc, char **argv)
             if (k != I_GENERIC)
                 round_cost += (double)R[k].batch * t1[k];
         }
-        int rounds = (int)(budget / (2.0 * round_cost)); /* two samples a round */
+        int rounds = (int)(budget / (2.0 * round_cost + settle_cost)); /* two samples a round */
         if (rounds < MIN_ROUNDS)
             rounds = MIN_ROUNDS;
         if (rounds > MAX_ROUNDS)
@@ -479,7 +601,7 @@ int main(int argc, char **argv)
          * does); the second is warm (the first was its warm-up), the
          * median of "many warm runs" the table and totals quote.  The
          * generic kernel takes one sample a round (the oracle, slow). */
-        int ns[N_IMPL] = { 0, 0, 0, 0 };
+        int ns[N_IMPL] = { 0 };
         for (int r = 0; r < rounds; r++) {
             for (int k = 0; k < N_IMPL; k++) {
                 if (R[k].state == ST_NA || (k == I_GENERIC && r >= generic_rounds))
@@ -496,6 +618,8 @@ int main(int argc, char **argv)
                         samples[k][ns[k]] = t;
                 }
                 ns[k]++;
+                if (SG_BENCH_THREADS > 1)
+                    ln_settle(B.xn[k]);
             }
         }
         for (int k = 0; k < N_IMPL; k++) {
@@ -514,7 +638,7 @@ int main(int argc, char **argv)
             bytes += 4.0 * (double)nout; /* the skip tensor is read too */
         const double ai = flop / bytes;
         char desc[96], shape[64], c_gen[24], c_generic[24], c_sp[24], c_x[24], c_xr[24],
-            c_d[24], c_dr[24];
+            c_d[24], c_dr[24], c_g1[24], c_gs[24], c_xs[24], c_ds[24];
         op_desc(L, desc, sizeof desc);
         snprintf(shape, sizeof shape, "%dx%dx%d>%dx%dx%d", L->in_h, L->in_w, L->in_c, L->out_h,
                  L->out_w, L->out_c);
@@ -529,9 +653,19 @@ int main(int argc, char **argv)
         int marked = 0;
         for (int k = 0; k < N_IMPL; k++)
             marked |= R[k].state == ST_MISMATCH;
-        printf("%-10s %-22s %-26s %8.2f %10s %8.2f %5.1f%% %11s %7s %11s %7s %11s %7s%s\n",
-               L->name, desc, shape, flop * 1e-6, c_gen, gflops, 100.0 * gflops / m.peak,
-               c_generic, c_sp, c_x, c_xr, c_d, c_dr, marked ? "  <-- MISMATCH" : "");
+        if (SG_BENCH_THREADS > 1) {
+            /* scale: time at 1 thread / time at n */
+            fmt_time(c_g1, sizeof c_g1, &R[I_GEN1]);
+            fmt_ratio(c_gs, sizeof c_gs, &R[I_GEN1], &R[I_GEN]);
+            fmt_ratio(c_xs, sizeof c_xs, &R[I_XNN1], &R[I_XNN]);
+            fmt_ratio(c_ds, sizeof c_ds, &R[I_DNNL1], &R[I_DNNL]);
+            printf("%-10s %-22s %-26s %8.2f %10s %8.2f %10s %6s %11s %7s %6s %11s %8s %6s%s\n",
+                   L->name, desc, shape, flop * 1e-6, c_gen, gflops, c_g1, c_gs, c_x, c_xr, c_xs,
+                   c_d, c_dr, c_ds, marked ? "  <-- MISMATCH" : "");
+        } else
+            printf("%-10s %-22s %-26s %8.2f %10s %8.2f %5.1f%% %11s %7s %11s %7s %11s %7s%s\n",
+                   L->name, desc, shape, flop * 1e-6, c_gen, gflops, 100.0 * gflops / m.peak,
+                   c_generic, c_sp, c_x, c_xr, c_d, c_dr, marked ? "  <-- MISMATCH" : "");
         fflush(stdout);
 
         fprintf(csv, "%s,%s,%s,%d,%d,%d,%d,%d,%d,%lld,%.4f,%.0f,%.4f", L->name, op_name(L->op),
@@ -541,7 +675,10 @@ int main(int argc, char **argv)
         fprintf(csv, ",%.4f,%.3f,%s,%ld,%d", gflops, 100.0 * gflops / m.peak,
                 state_name(&R[I_GEN]), R[I_GEN].batch, R[I_GEN].nsamples);
         csv_time(csv, &R[I_GENERIC]);
-        fprintf(csv, ",%.3f,%d", R[I_GENERIC].med / R[I_GEN].med, R[I_GENERIC].nsamples);
+        if (R[I_GENERIC].state == ST_NA) /* threads: not timed */
+            fprintf(csv, ",,%d", R[I_GENERIC].nsamples);
+        else
+            fprintf(csv, ",%.3f,%d", R[I_GENERIC].med / R[I_GEN].med, R[I_GENERIC].nsamples);
         for (int k = I_XNN; k <= I_DNNL; k++) {
             csv_time(csv, &R[k]);
             if (R[k].state == ST_NA && R[k].note > 0 && R[k].note <= nnotes) {
@@ -559,7 +696,7 @@ int main(int argc, char **argv)
                         state_name(&R[k]));
         }
         fprintf(csv, ",%s,%.3f,%.3f,%.3f", R[I_DNNL].impl, m.peak, m.build_peak, m.bw);
-        for (int k = 0; k < N_IMPL; k++) {
+        for (int k = 0; k <= I_DNNL; k++) {
             if (k == I_GENERIC)
                 continue;
             if (R[k].state == ST_NA)
@@ -567,16 +704,30 @@ int main(int argc, char **argv)
             else
                 fprintf(csv, ",%.3f", R[k].med_after * 1e6);
         }
+        if (SG_BENCH_THREADS > 1) {
+            /* the 1-thread twins: time, scaling (1 thread / n), time after the others */
+            fprintf(csv, ",%d", SG_BENCH_THREADS);
+            for (int k = I_GEN1; k <= I_DNNL1; k++)
+                csv_time(csv, &R[k]);
+            for (int k = I_GEN1; k <= I_DNNL1; k++) {
+                const result *rn = &R[family[k]];
+                if (R[k].state == ST_NA || rn->state == ST_NA)
+                    fprintf(csv, ",");
+                else
+                    fprintf(csv, ",%.4f", R[k].med / rn->med);
+            }
+            for (int k = I_GEN1; k <= I_DNNL1; k++)
+                if (R[k].state == ST_NA)
+                    fprintf(csv, ",");
+                else
+                    fprintf(csv, ",%.3f", R[k].med_after * 1e6);
+        }
         fprintf(csv, "\n");
         fflush(csv);
 
         /* ---- cleanup ---- */
-#ifdef SG_BENCH_XNNPACK
-        ln_xnn_free(B.xn);
-#endif
-#ifdef SG_BENCH_ONEDNN
-        ln_dnnl_free(B.dn);
-#endif
+        for (int k = 0; k < N_IMPL; k++)
+            ln_free(B.xn[k], B.dn[k]);
         free(in); free(skip);
         for (int k = 0; k < NW; k++)
             free(wb[k]);
@@ -589,7 +740,7 @@ int main(int argc, char **argv)
     /* ---- totals ---- */
     printf("\nTotals (sums of the per-layer medians of warm samples unless said otherwise; a layer "
            "whose output did not match the\n  generic kernel counts for no one):\n");
-    {
+    if (have[I_GENERIC]) {
         double g = 0, ge = 0;
         int n = 0;
         for (int li = 0; li < nl; li++) {
@@ -605,7 +756,7 @@ int main(int argc, char **argv)
     }
     /* the layers every available implementation ran and got right */
     {
-        double t[N_IMPL] = { 0, 0, 0, 0 }, ta[N_IMPL] = { 0, 0, 0, 0 };
+        double t[N_IMPL] = { 0 }, ta[N_IMPL] = { 0 };
         int n = 0;
         for (int li = 0; li < nl; li++) {
             const result *R = &res[(size_t)li * N_IMPL];
@@ -621,7 +772,17 @@ int main(int argc, char **argv)
             }
             n++;
         }
-        if (have[I_XNN] || have[I_DNNL]) {
+        if (SG_BENCH_THREADS > 1) {
+            printf("  common set, %d of %d layers that generated%s%s all ran and verified, at "
+                   "%d threads and at 1:\n", n, nl, have[I_XNN] ? ", XNNPACK" : "",
+                   have[I_DNNL] ? ", oneDNN" : "", SG_BENCH_THREADS);
+            if (n > 0) {
+                print_totals_par(t, have);
+                printf("    each sample right after the other implementations ran (their data "
+                       "in L1/L2, this layer's out of them):\n");
+                print_totals_par(ta, have);
+            }
+        } else if (have[I_XNN] || have[I_DNNL]) {
             printf("  common set, %d of %d layers that generated, generic%s%s all ran and "
                    "verified:\n", n, nl, have[I_XNN] ? ", XNNPACK" : "",
                    have[I_DNNL] ? ", oneDNN" : "");
@@ -632,16 +793,17 @@ int main(int argc, char **argv)
                 print_totals(ta, have);
             }
         }
-        for (int k = I_XNN; k <= I_DNNL; k++) {
-            if (!have[k])
+        for (int k = 0; k < N_IMPL; k++) {
+            const int gen = k >= I_GEN1 ? I_GEN1 : I_GEN; /* the generated at k's threads */
+            if (!have[k] || (family[k] != I_XNN && family[k] != I_DNNL))
                 continue;
             double a = 0, b = 0;
             int m2 = 0;
             for (int li = 0; li < nl; li++) {
                 const result *R = &res[(size_t)li * N_IMPL];
-                if (R[k].state != ST_OK || R[I_GEN].state != ST_OK)
+                if (R[k].state != ST_OK || R[gen].state != ST_OK)
                     continue;
-                a += R[I_GEN].med;
+                a += R[gen].med;
                 b += R[k].med;
                 m2++;
             }
@@ -651,18 +813,35 @@ int main(int argc, char **argv)
                        b * 1e6, b / a);
         }
     }
-    printf("\nColumns: MFLOP = 2 x the layer's multiply-accumulates as sg_layer.macs counts them "
-           "(every kernel tap, also those\n"
-           "  that fall into padding: tiny padded layers can show more than 100%% of peak); "
-           "GFLOP/s and %%peak of the generated\n"
-           "  kernel (peak = the measured %.1f GFLOP/s); times are medians of warm samples in "
-           "microseconds per run of the layer\n"
-           "  (the CSV's *_after_us columns: samples right after the other implementations);\n"
-           "  speedup = generic / generated; xnn/gen and dnnl/gen = library time / generated "
-           "time (> 1: the generated kernel is faster);\n"
-           "  '!' = output differs from the generic kernel; n/a[i] = the library cannot express "
-           "the layer (note i).\n"
-           "Library setups (bench/libnet.c): dwconv = depthwise / grouped conv (groups = C); pwconv = 1x1 "
+    if (SG_BENCH_THREADS > 1)
+        printf("\nColumns: MFLOP = 2 x the layer's multiply-accumulates as sg_layer.macs counts "
+               "them; times are medians of warm\n"
+               "  samples in microseconds per run of the layer (the CSV's *_after_us columns: "
+               "samples right after the other\n"
+               "  implementations); gen %dT us = N_L_par with a pool of %d threads, GFLOP/s at "
+               "that; gen 1T us = N_L_par with\n"
+               "  par.threads 1; XNNPACK %dT, oneDNN %dT = the library at %d threads; xnn/gen and "
+               "dnnl/gen = library time / generated\n"
+               "  time, both at %d threads (> 1: the generated kernel is faster); scale = the "
+               "same implementation's time at 1 thread\n"
+               "  / its time at %d threads (the CSV: every 1-thread time and scaling); '!' = "
+               "output differs from the generic kernel;\n"
+               "  n/a[i] = the library cannot express the layer (note i).\n",
+               SG_BENCH_THREADS, SG_BENCH_THREADS, SG_BENCH_THREADS, SG_BENCH_THREADS,
+               SG_BENCH_THREADS, SG_BENCH_THREADS, SG_BENCH_THREADS);
+    else
+        printf("\nColumns: MFLOP = 2 x the layer's multiply-accumulates as sg_layer.macs counts "
+               "them (every kernel tap, also those\n"
+               "  that fall into padding: tiny padded layers can show more than 100%% of peak); "
+               "GFLOP/s and %%peak of the generated\n"
+               "  kernel (peak = the measured %.1f GFLOP/s); times are medians of warm samples in "
+               "microseconds per run of the layer\n"
+               "  (the CSV's *_after_us columns: samples right after the other implementations);\n"
+               "  speedup = generic / generated; xnn/gen and dnnl/gen = library time / generated "
+               "time (> 1: the generated kernel is faster);\n"
+               "  '!' = output differs from the generic kernel; n/a[i] = the library cannot "
+               "express the layer (note i).\n", m.peak);
+    printf("Library setups (bench/libnet.c): dwconv = depthwise / grouped conv (groups = C); pwconv = 1x1 "
            "conv; separable = depthwise\n"
            "  + 1x1 conv; dwdeconv = grouped deconvolution; bottleneck = depthwise conv + 1x1 conv + "
            "depthwise deconvolution;\n"
@@ -674,7 +853,7 @@ int main(int argc, char **argv)
            "add node, oneDNN a sum\n"
            "  post-op (or a binary add after a deconvolution, see below); every buffer and weight "
            "packing "
-           "outside the timing.\n", m.peak);
+           "outside the timing.\n");
     if (nnotes) {
         printf("Notes:\n");
         for (int i = 0; i < nnotes; i++)
@@ -687,12 +866,20 @@ int main(int argc, char **argv)
             const result *R = &res[(size_t)li * N_IMPL];
             if (R[I_DNNL].state != ST_NA)
                 printf("  %-10s %s\n", layers[li].name, R[I_DNNL].impl);
+            if (R[I_DNNL1].state != ST_NA && strcmp(R[I_DNNL1].impl, R[I_DNNL].impl) != 0)
+                printf("  %-10s %s (1 thread)\n", layers[li].name, R[I_DNNL1].impl);
         }
     }
 #endif
     if (mismatches)
         printf("WARNING: %d output mismatch(es): see the warnings above; those timings are not "
                "comparable\n", mismatches);
+    if (par_differs)
+        printf("WARNING: %d layer(s) whose N_L_par output depends on the thread count\n",
+               par_differs);
+#if SG_BENCH_THREADS > 1
+    sg_pthreads_destroy(&par_n);
+#endif
 
     fclose(csv);
     for (int k = 0; k < N_IMPL; k++) {

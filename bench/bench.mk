@@ -2,7 +2,7 @@
 # included by the top-level Makefile (`include bench/bench.mk`).  Never
 # part of `make test`.
 #
-#   make bench [SHAPES="a.lua b.lua"] [TARGET=native] [BUILD=build]
+#   make bench [SHAPES="a.lua b.lua"] [TARGET=native] [BUILD=build] [THREADS=1]
 #       per-layer timing table of the generated kernels next to the generic
 #       kernels, XNNPACK and oneDNN (single thread), for each SHAPES file:
 #       $(BUILD)/bench/<net>.txt (the table), <net>.csv and <net>.png
@@ -14,7 +14,12 @@
 #       0.4), BENCH_NET_SECONDS (whole-net budget, 3), BENCH_CPU (CPU to pin
 #       to, "none" to not pin), BENCH_XNNPACK=0, BENCH_ONEDNN=0,
 #       EXTRA_CFLAGS.
-#   make bench-net [SHAPES=...] [TARGET=native]
+#       THREADS=n (n > 1): the net generated with --threads n, and every
+#       implementation timed at n threads and at 1 side by side (sepgen's
+#       N_forward_par / N_L_par with an sg_pthreads pool, XNNPACK with a
+#       pthreadpool, oneDNN with OpenMP threads), pinned to n CPUs; the
+#       files are named <net>_t<n>.txt, ... (bench/README.md "Threads").
+#   make bench-net [SHAPES=...] [TARGET=native] [THREADS=1]
 #       the whole-net rows alone (SHAPES, then BENCH_NETS).
 #   BENCH_NETS: whole-net rows added to both; by default MobileNet v2 and v3
 #       small when SHAPES is not given, none when it is.
@@ -30,6 +35,7 @@ SHAPES ?= examples/mobilenet_v1.lua
 TARGET ?= native
 BUILD  ?= build
 LUA    ?= lua5.4
+THREADS ?= 1
 BENCH_DEPS := libxnnpack-dev libpthreadpool-dev libdnnl-dev gnuplot-nox
 BENCH_NETS ?= $(if $(filter file undefined,$(origin SHAPES)),examples/mobilenet_v2.lua \
                 examples/mobilenet_v3_small.lua)
@@ -41,15 +47,15 @@ bench_more = $(filter-out $(SHAPES),$(BENCH_NETS))
 # deps: a fresh machine gets Lua (the generator) before the first run
 bench: deps
 	@rc=0; for s in $(SHAPES); do \
-	  LUA="$(LUA)" CC="$(CC)" bench/run.sh "$$s" "$(TARGET)" "$(BUILD)/bench" all || rc=1; \
+	  LUA="$(LUA)" CC="$(CC)" THREADS="$(THREADS)" bench/run.sh "$$s" "$(TARGET)" "$(BUILD)/bench" all || rc=1; \
 	done; \
 	for s in $(bench_more); do \
-	  LUA="$(LUA)" CC="$(CC)" bench/run.sh "$$s" "$(TARGET)" "$(BUILD)/bench" net || rc=1; \
+	  LUA="$(LUA)" CC="$(CC)" THREADS="$(THREADS)" bench/run.sh "$$s" "$(TARGET)" "$(BUILD)/bench" net || rc=1; \
 	done; exit $$rc
 
 bench-net: deps
 	@rc=0; for s in $(SHAPES) $(bench_more); do \
-	  LUA="$(LUA)" CC="$(CC)" bench/run.sh "$$s" "$(TARGET)" "$(BUILD)/bench" net || rc=1; \
+	  LUA="$(LUA)" CC="$(CC)" THREADS="$(THREADS)" bench/run.sh "$$s" "$(TARGET)" "$(BUILD)/bench" net || rc=1; \
 	done; exit $$rc
 
 bench-tile:

@@ -101,6 +101,44 @@ double load_average(void)
     return l1;
 }
 
+/* ---- threads ------------------------------------------------------------------ */
+
+static double cpu_seconds(clockid_t id)
+{
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* CPU seconds of the other threads of this process */
+static double others_cpu(void)
+{
+    return cpu_seconds(CLOCK_PROCESS_CPUTIME_ID) - cpu_seconds(CLOCK_THREAD_CPUTIME_ID);
+}
+
+double quiesce(void)
+{
+    const double start = now();
+    double t = start, c = others_cpu();
+    for (int idle = 0; idle < 2 && t - start < 0.2;) {
+        const struct timespec w = { 0, 100000 };
+        nanosleep(&w, NULL);
+        const double t2 = now(), c2 = others_cpu();
+        idle = c2 - c < 0.05 * (t2 - t) ? idle + 1 : 0;
+        t = t2, c = c2;
+    }
+    return t - start;
+}
+
+#if SG_BENCH_THREADS > 1
+bench_par_fn par_run_of(const sg_layer *layers, int n, int i)
+{
+    if (bench_par_count != n || strcmp(bench_par_layers[i].name, layers[i].name) != 0)
+        die("par-NET.c does not list the net's layers in order (bench/run.sh writes it)");
+    return bench_par_layers[i].run;
+}
+#endif
+
 /* ---- machine: FMA peak and read bandwidth ----------------------------------- */
 
 /* Each peak kernel runs `iters` iterations of NACC independent FMA chains

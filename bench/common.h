@@ -20,6 +20,12 @@
 #define SG_BENCH_CFLAGS "unknown (build with -DSG_BENCH_CFLAGS)"
 #endif
 
+/* make bench THREADS=n: each implementation at n threads and at 1 (run.sh
+ * passes n > 1 only; 1 is the single-threaded bench as it always was) */
+#ifndef SG_BENCH_THREADS
+#define SG_BENCH_THREADS 1
+#endif
+
 #define PAD_FLOATS 16 /* readable floats after every buffer (>= XNN_EXTRA_BYTES) */
 
 void die(const char *msg);
@@ -42,6 +48,30 @@ long long heap_bytes(void);
 
 /* 1-minute load average, or -1. */
 double load_average(void);
+
+/* ---- threads (SG_BENCH_THREADS > 1) ----------------------------------------- */
+
+/* Waits, outside any timing, until the other threads of this process are
+ * idle: the CPU time of the process less this thread's grows by under 5% of
+ * the wall time in two 100 us windows in a row (0.2 s at the most).  A pool
+ * keeps its workers spinning after a run (libgomp about 8 ms, pthreadpool
+ * 25 ms here), which would take a core from whatever is timed next.
+ * Returns the seconds waited. */
+double quiesce(void);
+
+/* Every layer's N_L_par (README "Threads") with the arguments of sg_layer's
+ * run plus the pool, in the table's order: par-NET.c, which bench/run.sh
+ * writes from the declarations in N.h. */
+typedef void (*bench_par_fn)(const float *in, const float *skip, float *out,
+                             const float *packed, float *scratch, const sg_par *par);
+typedef struct bench_par_layer {
+    const char *name;
+    bench_par_fn run;
+} bench_par_layer;
+extern const bench_par_layer bench_par_layers[];
+extern const int bench_par_count;
+/* bench_par_layers[i].run for layers[i] (dies unless the names agree). */
+bench_par_fn par_run_of(const sg_layer *layers, int n, int i);
 
 typedef struct machine {
     char cpu[256];

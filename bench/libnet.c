@@ -42,9 +42,11 @@
 #include <string.h>
 
 #ifdef SG_BENCH_XNNPACK
+#include <pthreadpool.h>
 #include <xnnpack.h>
 #endif
 #ifdef SG_BENCH_ONEDNN
+#include <dlfcn.h>
 #include <dnnl.h>
 #endif
 
@@ -64,12 +66,17 @@ int ln_residual_tensor(const ln_spec *s, int i)
 #define SG_BENCH_XNNPACK_VERSION "version unknown"
 #endif
 
-void ln_print_libs(int have_xnn, int have_dnnl)
+void ln_print_libs(int have_xnn, int have_dnnl, int threads)
 {
 #ifdef SG_BENCH_XNNPACK
-    printf("XNNPACK:   %s (%s), threadpool NULL; it picks the best ISA of the CPU at run "
-           "time (no ISA cap exists)\n", have_xnn ? "on" : "unavailable",
-           SG_BENCH_XNNPACK_VERSION);
+    if (threads > 1)
+        printf("XNNPACK:   %s (%s), a pthreadpool of %d threads and threadpool NULL (1 thread); "
+               "it picks the best ISA of\n           the CPU at run time (no ISA cap exists)\n",
+               have_xnn ? "on" : "unavailable", SG_BENCH_XNNPACK_VERSION, threads);
+    else
+        printf("XNNPACK:   %s (%s), threadpool NULL; it picks the best ISA of the CPU at run "
+               "time (no ISA cap exists)\n", have_xnn ? "on" : "unavailable",
+               SG_BENCH_XNNPACK_VERSION);
 #else
     (void)have_xnn;
     printf("XNNPACK:   not built in (compile with -DSG_BENCH_XNNPACK -lXNNPACK)\n");
@@ -95,10 +102,14 @@ void ln_print_libs(int have_xnn, int have_dnnl)
            v->cpu_runtime == DNNL_RUNTIME_OMP ? "OpenMP" :
            v->cpu_runtime == DNNL_RUNTIME_SEQ ? "sequential" : "threaded", effs,
            omp ? omp : "(unset)", isa ? ", ONEDNN_MAX_CPU_ISA=" : "", isa ? isa : "");
-    if (v->cpu_runtime != DNNL_RUNTIME_SEQ && (!omp || strcmp(omp, "1") != 0))
+    if (threads > 1)
+        printf("           %d and 1 OpenMP threads, set with omp_set_num_threads before creating "
+               "and before running each chain\n", threads);
+    else if (v->cpu_runtime != DNNL_RUNTIME_SEQ && (!omp || strcmp(omp, "1") != 0))
         printf("WARNING:   oneDNN may use several threads: set OMP_NUM_THREADS=1\n");
 #else
     (void)have_dnnl;
+    (void)threads;
     printf("oneDNN:    not built in (compile with -DSG_BENCH_ONEDNN -ldnnl)\n");
 #endif
 }
@@ -144,6 +155,7 @@ enum { X_IN = 0, X_OUT = 1, X_SKIP = 2, X_FIRST_FREE = 3 };
 struct ln_xnn {
     xnn_subgraph_t sg;
     xnn_runtime_t rt;
+    pthreadpool_t pool;    /* NULL: the caller's thread */
     int all_external;      /* every tensor external (the memory measurement) */
     uint32_t reserved, next_ext;
     uint32_t *t;           /* the value of T[k] */
@@ -546,6 +558,8 @@ void ln_xnn_free(ln_xnn *x)
         return;
     if (x->rt)
         xnn_delete_runtime(x->rt);
+    if (x->pool)
+        pthreadpool_destroy(x->pool);
     if (x->sg)
         xnn_delete_subgraph(x->sg);
     own_free(&x->own);
@@ -603,8 +617,12 @@ static ln_xnn *xnn_build(const ln_spec *s, int all_external, char *why, size_t n
     for (int i = 0; i < s->n; i++)
         if (xv_layer(x, s, i, why, nwhy))
             goto fail;
+    if (s->threads > 1 && !(x->pool = pthreadpool_create((size_t)s->threads))) {
+        snprintf(why, nwhy, "XNNPACK: pthreadpool_create(%d) failed", s->threads);
+        goto fail;
+    }
     const long long h0 = heap_bytes();
-    st = xnn_create_runtime_v2(x->sg, NULL, 0, &x->rt);
+    st = xnn_create_runtime_v2(x->sg, x->pool, 0, &x->rt);
     x->create_bytes = heap_bytes() - h0;
     if (st != xnn_status_success) {
         x->rt = NULL;
@@ -654,6 +672,21 @@ void ln_xnn_run(ln_xnn *x)
         die("xnn_invoke_runtime failed");
 }
 
+static void xnn_nothing(void *ctx, size_t i)
+{
+    (void)ctx;
+    (void)i;
+}
+
+/* x's threadpool workers asleep now (ln_settle) */
+static void xnn_park(ln_xnn *x)
+{
+    if (x && x->pool)
+        pthreadpool_parallelize_1d(x->pool, xnn_nothing, NULL,
+                                   pthreadpool_get_threads_count(x->pool),
+                                   PTHREADPOOL_FLAG_YIELD_WORKERS);
+}
+
 int ln_xnn_memory(const ln_spec *s, ln_memory *m, char *why, size_t nwhy)
 {
     const sg_layer *L0 = &s->layers[0], *Ln = &s->layers[s->n - 1];
@@ -697,13 +730,28 @@ int ln_xnn_memory(const ln_spec *s, ln_memory *m, char *why, size_t nwhy)
 
 static dnnl_engine_t eng;
 static dnnl_stream_t str;
+/* omp_set_num_threads of the OpenMP runtime libdnnl loaded (found at run
+ * time, so that the bench links no OpenMP of its own); NULL: none */
+static void (*omp_threads)(int);
 
 int ln_dnnl_init(void)
 {
+    if (dnnl_version()->cpu_runtime == DNNL_RUNTIME_OMP) {
+        void *self = dlopen(NULL, RTLD_LAZY);
+        if (self)
+            omp_threads = (void (*)(int))dlsym(self, "omp_set_num_threads");
+    }
     if (DNNL_OK(dnnl_engine_create(&eng, dnnl_cpu, 0)) &&
         DNNL_OK(dnnl_stream_create(&str, eng, dnnl_stream_default_flags)))
         return 0;
     return -1;
+}
+
+/* The chain's thread count before creating or running it (0: leave it). */
+static void dn_threads(int threads)
+{
+    if (threads > 0)
+        omp_threads(threads);
 }
 
 void ln_dnnl_fini(void)
@@ -740,6 +788,7 @@ typedef struct dn_step {
 
 struct ln_dnnl {
     int any, split; /* any: LN_LAYOUT_* */
+    int threads;    /* ln_spec.threads */
     dn_tensor *t;
     int nt, capt;
     dn_step *s;
@@ -1521,12 +1570,19 @@ void ln_dnnl_free(ln_dnnl *d)
 ln_dnnl *ln_dnnl_build(const ln_spec *s, int any_layout, int split, const float *in,
                        const float *skip, float *out, char *why, size_t nwhy)
 {
+    if (s->threads > 0 && !omp_threads) {
+        snprintf(why, nwhy, "oneDNN: its threads cannot be set (no OpenMP runtime with "
+                 "omp_set_num_threads)");
+        return NULL;
+    }
+    dn_threads(s->threads); /* the primitives fit their work to the threads at creation */
     ln_dnnl *d = calloc(1, sizeof *d);
     int *lastuse = calloc((size_t)s->n + 1, sizeof *lastuse);
     if (!d || !lastuse)
         die("out of memory");
     d->any = any_layout;
     d->split = split;
+    d->threads = s->threads;
     d->n = s->n;
     d->in = in, d->skip = skip, d->out = out;
     d->skip_t = -1;
@@ -1614,6 +1670,7 @@ fail:
 
 void ln_dnnl_run(ln_dnnl *d)
 {
+    dn_threads(d->threads);
     for (int i = 0; i < d->ns; i++)
         if (!DNNL_OK(dnnl_primitive_execute(d->s[i].prim, str, d->s[i].nargs, d->s[i].ex)))
             die("dnnl_primitive_execute failed");
@@ -1726,3 +1783,33 @@ void ln_dnnl_memory(const ln_dnnl *d, ln_memory *m)
              d->nbuf, d->tensor_bytes, d->scratch_bytes);
 }
 #endif /* SG_BENCH_ONEDNN */
+
+/* ======================================================================== */
+/* ---- both ------------------------------------------------------------------ */
+/* ======================================================================== */
+
+void ln_free(ln_xnn *x, ln_dnnl *d)
+{
+#ifdef SG_BENCH_XNNPACK
+    ln_xnn_free(x);
+#else
+    (void)x;
+#endif
+#ifdef SG_BENCH_ONEDNN
+    ln_dnnl_free(d);
+#else
+    (void)d;
+#endif
+}
+
+double ln_settle(ln_xnn *x)
+{
+    const double t0 = now();
+#ifdef SG_BENCH_XNNPACK
+    xnn_park(x);
+#else
+    (void)x;
+#endif
+    quiesce();
+    return now() - t0;
+}

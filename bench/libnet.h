@@ -9,13 +9,15 @@
  * in the chain, otherwise an external skip tensor.
  *
  *   XNNPACK: one subgraph (xnn_define_*), one runtime (xnn_create_runtime_v2,
- *            no threadpool), which plans the intermediate tensors into its
- *            own workspace;
+ *            no threadpool, or a pthreadpool of its own with threads > 1),
+ *            which plans the intermediate tensors into its own workspace;
  *   oneDNN:  a chain of primitives run on one stream; activations and
  *            residual sums as post-ops where oneDNN takes them (else as
  *            eltwise / binary primitives), weights reordered once into the
  *            layout each primitive picked, intermediate tensors in buffers
- *            reused by lifetime, one user scratchpad.
+ *            reused by lifetime, one user scratchpad; with threads >= 1 the
+ *            OpenMP thread count is set to it (omp_set_num_threads) before
+ *            the primitives are created and before every run.
  * Op mapping and the limits of the installed versions: bench/README.md.
  */
 #ifndef SG_BENCH_LIBNET_H
@@ -33,6 +35,9 @@ typedef struct ln_spec {
     int x_in_out;          /* n == 1 only: the caller puts a residual's x into the output
                               buffer before each checked run, and oneDNN's sum post-op
                               accumulates there (in place, as in a real network)        */
+    int threads;           /* 0: as the environment says (XNNPACK no threadpool, oneDNN
+                              OMP_NUM_THREADS); n >= 1: n threads (XNNPACK a pthreadpool
+                              when n > 1, oneDNN omp_set_num_threads(n))               */
 } ln_spec;
 
 #define LN_SKIP (-2)
@@ -47,11 +52,23 @@ typedef struct ln_memory {
     char how[320];
 } ln_memory;
 
-/* The header lines "XNNPACK: ..." and "oneDNN: ..." (have_*: initialized). */
-void ln_print_libs(int have_xnn, int have_dnnl);
+typedef struct ln_xnn ln_xnn;   /* XNNPACK's network (SG_BENCH_XNNPACK) */
+typedef struct ln_dnnl ln_dnnl; /* oneDNN's (SG_BENCH_ONEDNN) */
+
+/* Frees x and d (NULL: nothing; a library not built in has only NULL). */
+void ln_free(ln_xnn *x, ln_dnnl *d);
+
+/* Outside the timing, after a run with threads: x's threadpool workers sent
+ * to sleep now instead of after their spin (tens of ms of a core each; x
+ * NULL: none), then quiesce() (common.h), so that no pool's idle workers
+ * take cores from what is timed next.  Returns the seconds it took. */
+double ln_settle(ln_xnn *x);
+
+/* The header lines "XNNPACK: ..." and "oneDNN: ..." (have_*: initialized);
+ * threads > 1: each also runs with that many threads (make bench THREADS=n). */
+void ln_print_libs(int have_xnn, int have_dnnl, int threads);
 
 #ifdef SG_BENCH_XNNPACK
-typedef struct ln_xnn ln_xnn;
 /* NULL and why on failure. */
 ln_xnn *ln_xnn_build(const ln_spec *s, char *why, size_t nwhy);
 /* xnn_setup_runtime with the external tensors; -1 and why on failure. */
@@ -66,7 +83,6 @@ int ln_xnn_memory(const ln_spec *s, ln_memory *m, char *why, size_t nwhy);
 #endif
 
 #ifdef SG_BENCH_ONEDNN
-typedef struct ln_dnnl ln_dnnl;
 enum { LN_LAYOUT_NHWC = 0, LN_LAYOUT_ANY = 1, LN_LAYOUT_BLOCKED = 2 };
 int ln_dnnl_init(void); /* the CPU engine and a stream; -1 if unavailable */
 void ln_dnnl_fini(void);

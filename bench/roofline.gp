@@ -7,21 +7,24 @@
 #    weights floats)), a lower bound on the layer's memory traffic (log);
 # y: achieved GFLOP/s (log), one point per layer and implementation;
 # roofs: the measured single-thread FMA peak, the peak of the ISA the bench
-#    was compiled for (dashed, when lower), and the measured read bandwidth.
+#    was compiled for (dashed, when lower), and the measured read bandwidth;
+#    threads=n (make bench THREADS=n: the CSV's times are at n threads): both
+#    peaks n times the single-thread one, the bandwidth as measured (1 thread).
 # The CSV repeats the machine numbers (peak_gflops, build_peak_gflops,
 # mem_gbs) on every row; empty cells (n/a) are skipped.
 
 if (!exists("csv")) csv = 'bench.csv'
 if (!exists("png")) png = 'roofline.png'
 if (!exists("plottitle")) plottitle = 'sepgen roofline'
+if (!exists("threads")) threads = 1
 
 set datafile separator ','
 set datafile columnheaders
 
 stats csv using (column('peak_gflops')) nooutput
-peak = STATS_max
+peak = STATS_max * threads
 stats csv using (column('build_peak_gflops')) nooutput
-bpeak = STATS_max
+bpeak = STATS_max * threads
 stats csv using (column('mem_gbs')) nooutput
 bw = STATS_max
 stats csv using (column('ai')) nooutput
@@ -46,7 +49,7 @@ set logscale xy
 set xrange [xmin:xmax]
 set yrange [ymin:ymax]
 set xlabel 'arithmetic intensity (FLOP/byte; bytes = 4 x (input + output + packed weights), a lower bound on traffic)'
-set ylabel 'GFLOP/s (single thread)'
+set ylabel (threads > 1 ? sprintf('GFLOP/s (%d threads)', threads) : 'GFLOP/s (single thread)')
 # 1-2-5 ticks on both log axes
 set xtics () format '%g'
 set ytics () format '%g'
@@ -59,7 +62,7 @@ set key bottom right box opaque
 
 roof(x) = (bw * x < peak) ? bw * x : peak
 broof(x) = (bw * x < bpeak) ? bw * x : bpeak
-set label 1 sprintf('FMA peak %.1f GFLOP/s', peak) at xmax / 1.1, peak * 1.15 right
+set label 1 (threads > 1 ? sprintf('FMA peak %.1f GFLOP/s (%d x one thread)', peak, threads) : sprintf('FMA peak %.1f GFLOP/s', peak)) at xmax / 1.1, peak * 1.15 right
 lx = sqrt(xmin * ridge)
 set label 2 sprintf('read bandwidth %.1f GB/s', bw) at lx * 1.15, bw * lx / 1.6 left
 

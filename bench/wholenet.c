@@ -1,6 +1,7 @@
 /* wholenet.c - whole-net benchmark of one generated sepgen net (one chain):
  * N_forward against XNNPACK's and oneDNN's execution of the same network,
- * single-threaded, with the memory each holds.
+ * single-threaded (or, built with -DSG_BENCH_THREADS=n, at n threads and at
+ * 1: below), with the memory each holds.
  *
  * Compiled with ONE generated net whose shapes file is one chain (its
  * header defines N_forward), the generic kernels and the bench's common
@@ -60,6 +61,18 @@
  *   XNNPACK    heap deltas around runtime creation and setup (ln_xnn_memory);
  *   oneDNN     the buffers its primitives' tensors are planned into, its
  *              largest scratchpad, its reordered weights and biases.
+ *
+ * Threads (-DSG_BENCH_THREADS=n, n > 1; make bench THREADS=n): the net is
+ * generated with --threads n; sepgen runs N_forward_par with an sg_pthreads
+ * pool of n threads and with par.threads 1, the layers one by one as
+ * N_L_par (par-NET.c) with the pool, XNNPACK with a pthreadpool of n
+ * threads and with none, oneDNN with n and 1 OpenMP threads, all in the
+ * same rounds.  After each implementation's two runs, outside the timing,
+ * XNNPACK's workers are parked and the bench waits until no thread of the
+ * process spins (common.c, quiesce).  The table adds each row's threads and
+ * each implementation's scaling (time at 1 thread / time at n); the
+ * speed-ups compare sepgen and the libraries at the same thread count; the
+ * three sepgen outputs must agree bit for bit (SPEC 11).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -78,6 +91,11 @@
 #include "common.h"
 #include "libnet.h"
 
+#if SG_BENCH_THREADS > 1
+#include "sg_pthreads.h"
+static sg_par par_n, par_1; /* sepgen's pools: n threads, the caller's */
+#endif
+
 #ifdef SG_BENCH_XNNPACK
 #include <xnnpack.h>
 #endif
@@ -91,6 +109,7 @@
 #define NET_LAYERS CAT(SG_NET, _layers)
 #define NET_PACK CAT(SG_NET, _pack)
 #define NET_FORWARD CAT(SG_NET, _forward)
+#define NET_FORWARD_PAR CAT(SG_NET, _forward_par)
 #define NET_COUNT CAT(SG_NET_UP, _LAYER_COUNT)
 #define NET_IN_H CAT(SG_NET_UP, _IN_H)
 #define NET_IN_W CAT(SG_NET_UP, _IN_W)
@@ -108,9 +127,34 @@
 #define TRIALS 3       /* perturbed generic chains behind the tolerance */
 #define TOL_FACTOR 4.0 /* tolerance = this x the largest change they show */
 
-enum { I_FWD, I_LAYERS, I_XNN, I_DNNL, N_IMPL };
-static const char *impl_name[N_IMPL] = { "sepgen " STR(SG_NET) "_forward",
-                                         "sepgen layers one by one", "XNNPACK", "oneDNN" };
+/* I_FWD1, I_XNN1, I_DNNL1: the same at 1 thread (SG_BENCH_THREADS > 1 only) */
+enum { I_FWD, I_LAYERS, I_XNN, I_DNNL, I_FWD1, I_XNN1, I_DNNL1, N_IMPL };
+static const int family[N_IMPL] = { I_FWD, I_LAYERS, I_XNN, I_DNNL, I_FWD, I_XNN, I_DNNL };
+static const int twin[N_IMPL] = { I_FWD1, -1, I_XNN1, I_DNNL1, -1, -1, -1 }; /* at 1 thread */
+#if SG_BENCH_THREADS > 1
+#define FWD_NAME "sepgen " STR(SG_NET) "_forward_par"
+#else
+#define FWD_NAME "sepgen " STR(SG_NET) "_forward"
+#endif
+static const char *impl_name[N_IMPL] = { FWD_NAME, "sepgen layers one by one", "XNNPACK",
+                                         "oneDNN", FWD_NAME, "XNNPACK", "oneDNN" };
+/* the implementations this build runs */
+enum { N_RUN = SG_BENCH_THREADS > 1 ? N_IMPL : I_FWD1 };
+
+static int threads_of(int k)
+{
+    return k >= I_FWD1 ? 1 : SG_BENCH_THREADS;
+}
+
+/* "XNNPACK", or with threads "XNNPACK, 2 threads" */
+static void label(int k, char *buf, size_t n)
+{
+    if (SG_BENCH_THREADS > 1)
+        snprintf(buf, n, "%s, %d thread%s", impl_name[k], threads_of(k),
+                 threads_of(k) > 1 ? "s" : "");
+    else
+        snprintf(buf, n, "%s", impl_name[k]);
+}
 
 typedef struct impl {
     int on;                  /* built and checked                        */
@@ -259,37 +303,45 @@ typedef struct net_state {
     float **lp, **ls, **lt; /* layers one by one: packed, scratch, tensors */
     const float *ref;       /* the generic chain's output */
     double tol;
-#ifdef SG_BENCH_XNNPACK
-    ln_xnn *xn;
+#if SG_BENCH_THREADS > 1
+    bench_par_fn par_run[N]; /* every layer's N_L_par */
 #endif
-#ifdef SG_BENCH_ONEDNN
-    ln_dnnl *dn;
-#endif
+    ln_xnn *xn[N_IMPL];     /* [I_XNN], [I_XNN1] */
+    ln_dnnl *dn[N_IMPL];    /* [I_DNNL], [I_DNNL1] */
+    int checking;           /* the implementation ln_dnnl_best checks */
     impl *im;
 } net_state;
 
 static void run_impl(net_state *S, int k)
 {
-    switch (k) {
+    switch (family[k]) {
     case I_FWD:
+#if SG_BENCH_THREADS > 1
+        NET_FORWARD_PAR(S->in, S->im[k].out, S->packed, S->arena, k == I_FWD ? &par_n : &par_1);
+#else
         NET_FORWARD(S->in, S->im[I_FWD].out, S->packed, S->arena);
+#endif
         break;
     case I_LAYERS:
         for (int i = 0; i < N; i++) {
             const int sk = skip_of(i);
-            layers[i].run(S->lt[i], sk >= 0 ? S->lt[sk] : NULL, i + 1 < N ? S->lt[i + 1]
-                                                                            : S->im[I_LAYERS].out,
-                          S->lp[i], S->ls[i]);
+            const float *skip = sk >= 0 ? S->lt[sk] : NULL;
+            float *out = i + 1 < N ? S->lt[i + 1] : S->im[I_LAYERS].out;
+#if SG_BENCH_THREADS > 1
+            S->par_run[i](S->lt[i], skip, out, S->lp[i], S->ls[i], &par_n);
+#else
+            layers[i].run(S->lt[i], skip, out, S->lp[i], S->ls[i]);
+#endif
         }
         break;
 #ifdef SG_BENCH_XNNPACK
     case I_XNN:
-        ln_xnn_run(S->xn);
+        ln_xnn_run(S->xn[k]);
         break;
 #endif
 #ifdef SG_BENCH_ONEDNN
     case I_DNNL:
-        ln_dnnl_run(S->dn);
+        ln_dnnl_run(S->dn[k]);
         break;
 #endif
     default:
@@ -303,10 +355,29 @@ static int dnnl_check(void *ctx, int before)
     net_state *S = ctx;
     if (before)
         return 1;
-    return max_abs_diff(S->im[I_DNNL].out, S->ref, (size_t)NET_OUT_H * NET_OUT_W * NET_OUT_C) <=
-           S->tol;
+    return max_abs_diff(S->im[S->checking].out, S->ref,
+                        (size_t)NET_OUT_H * NET_OUT_W * NET_OUT_C) <= S->tol;
 }
 #endif
+
+/* "sepgen speed-up over the faster library (...)": the libraries at the
+ * threads of sepgen's row f, against it. */
+static void print_best(const impl *im, int f)
+{
+    int best = -1;
+    for (int k = 0; k < N_RUN; k++)
+        if ((family[k] == I_XNN || family[k] == I_DNNL) && threads_of(k) == threads_of(f) &&
+            im[k].on && (best < 0 || im[k].med < im[best].med))
+            best = k;
+    if (best < 0)
+        return;
+    char at[32] = "";
+    if (SG_BENCH_THREADS > 1)
+        snprintf(at, sizeof at, " at %d thread%s", threads_of(f), threads_of(f) > 1 ? "s" : "");
+    printf("%ssepgen speed-up over the faster library%s (%s): %.2fx warm, %.2fx after the "
+           "others\n", f == I_FWD ? "\n" : "", at, impl_name[best], im[best].med / im[f].med,
+           im[best].med_after / im[f].med_after);
+}
 
 static void fmt_bytes(char *buf, size_t n, long long b)
 {
@@ -344,13 +415,26 @@ int main(int argc, char **argv)
     have_dnnl = ln_dnnl_init() == 0;
 #endif
 
+#if SG_BENCH_THREADS > 1
+    par_n = sg_pthreads_create(SG_BENCH_THREADS);
+    par_1 = sg_pthreads_create(1);
+#endif
+
     machine m;
     measure_machine(&m);
-    printf("sepgen whole-net bench: %s (%s), %d layers, %dx%dx%d -> %dx%dx%d, single thread\n",
+    char thr[48] = "single thread";
+    if (SG_BENCH_THREADS > 1)
+        snprintf(thr, sizeof thr, "%d threads and 1 side by side", SG_BENCH_THREADS);
+    printf("sepgen whole-net bench: %s (%s), %d layers, %dx%dx%d -> %dx%dx%d, %s\n",
            STR(SG_NET), SG_BENCH_SHAPES, N, NET_IN_H, NET_IN_W, NET_IN_C, NET_OUT_H, NET_OUT_W,
-           NET_OUT_C);
+           NET_OUT_C, thr);
     print_machine(&m, SG_BENCH_CFLAGS, SG_BENCH_TARGET);
-    ln_print_libs(have_xnn, have_dnnl);
+    ln_print_libs(have_xnn, have_dnnl, SG_BENCH_THREADS);
+#if SG_BENCH_THREADS > 1
+    printf("sepgen:    an sg_pthreads pool of %d threads%s, and par.threads 1 (the caller's "
+           "thread)\n", par_n.threads,
+           par_n.threads < SG_BENCH_THREADS ? " (WARNING: fewer threads started)" : "");
+#endif
     print_load();
     fflush(stdout);
 
@@ -445,12 +529,20 @@ int main(int argc, char **argv)
     S.ref = g[N];
     S.tol = tol;
     S.im = im;
-    im[I_FWD].on = im[I_LAYERS].on = 1;
-    im[I_FWD].arena = (long long)NET_ARENA * 4;
-    im[I_FWD].weights = (long long)NET_PACKED * 4;
-    snprintf(im[I_FWD].mem_how, sizeof im[I_FWD].mem_how,
-             "N_ARENA_FLOATS and N_PACKED_FLOATS floats");
-    snprintf(im[I_FWD].note, sizeof im[I_FWD].note, "generated, target %s", SG_BENCH_TARGET);
+    im[I_LAYERS].on = 1;
+    for (int k = 0; k < N_RUN; k++) {
+        if (family[k] != I_FWD)
+            continue;
+        im[k].on = 1;
+        im[k].arena = (long long)NET_ARENA * 4;
+        im[k].weights = (long long)NET_PACKED * 4;
+        snprintf(im[k].mem_how, sizeof im[k].mem_how, "N_ARENA_FLOATS and N_PACKED_FLOATS floats");
+        if (SG_BENCH_THREADS > 1)
+            snprintf(im[k].note, sizeof im[k].note, "generated, target %s, %s", SG_BENCH_TARGET,
+                     k == I_FWD ? "an sg_pthreads pool" : "par.threads 1");
+        else
+            snprintf(im[k].note, sizeof im[k].note, "generated, target %s", SG_BENCH_TARGET);
+    }
     S.lp = calloc(N, sizeof *S.lp);
     S.ls = calloc(N, sizeof *S.ls);
     S.lt = calloc(N + 1, sizeof *S.lt);
@@ -475,65 +567,92 @@ int main(int argc, char **argv)
         im[I_LAYERS].weights = wb2;
         snprintf(im[I_LAYERS].mem_how, sizeof im[I_LAYERS].mem_how,
                  "every intermediate tensor in a buffer of its own + the largest scratch");
-        snprintf(im[I_LAYERS].note, sizeof im[I_LAYERS].note, "L->run of N_layers[], in order");
+        snprintf(im[I_LAYERS].note, sizeof im[I_LAYERS].note,
+                 SG_BENCH_THREADS > 1 ? "N_L_par of every layer, in order, the same pool"
+                                      : "L->run of N_layers[], in order");
     }
+#if SG_BENCH_THREADS > 1
+    for (int i = 0; i < N; i++)
+        S.par_run[i] = par_run_of(layers, N, i);
+#endif
+    for (int k = 0; k < N_RUN; k++) {
 #if defined(SG_BENCH_XNNPACK) || defined(SG_BENCH_ONEDNN)
-    const ln_spec spec = { N, layers, ws, 0, 0 };
-    char why[640];
+        /* k's threads with threads, else as the environment says */
+        const ln_spec spec = { N, layers, ws, 0, 0, SG_BENCH_THREADS > 1 ? threads_of(k) : 0 };
+        char why[640];
 #endif
+        if (family[k] == I_XNN) {
 #ifdef SG_BENCH_XNNPACK
-    if (have_xnn) {
-        ln_memory mem;
-        S.xn = ln_xnn_build(&spec, why, sizeof why);
-        if (S.xn && ln_xnn_bind(S.xn, in, NULL, im[I_XNN].out, why, sizeof why) == 0 &&
-            ln_xnn_memory(&spec, &mem, why, sizeof why) == 0) {
-            im[I_XNN].on = 1;
-            im[I_XNN].arena = mem.arena;
-            im[I_XNN].weights = mem.weights;
-            snprintf(im[I_XNN].mem_how, sizeof im[I_XNN].mem_how, "%s", mem.how);
-            snprintf(im[I_XNN].note, sizeof im[I_XNN].note,
-                     "subgraph API, xnn_create_runtime_v2 (no threadpool, flags 0)");
-        } else
-            snprintf(im[I_XNN].note, sizeof im[I_XNN].note, "n/a: %s", why);
-    } else
-        snprintf(im[I_XNN].note, sizeof im[I_XNN].note, "n/a: not available");
+            if (have_xnn) {
+                ln_memory mem;
+                S.xn[k] = ln_xnn_build(&spec, why, sizeof why);
+                if (S.xn[k] && ln_xnn_bind(S.xn[k], in, NULL, im[k].out, why, sizeof why) == 0 &&
+                    ln_xnn_memory(&spec, &mem, why, sizeof why) == 0) {
+                    im[k].on = 1;
+                    im[k].arena = mem.arena;
+                    im[k].weights = mem.weights;
+                    snprintf(im[k].mem_how, sizeof im[k].mem_how, "%s", mem.how);
+                    if (spec.threads > 1)
+                        snprintf(im[k].note, sizeof im[k].note, "subgraph API, "
+                                 "xnn_create_runtime_v2 (a pthreadpool of %d threads, flags 0)",
+                                 spec.threads);
+                    else
+                        snprintf(im[k].note, sizeof im[k].note,
+                                 "subgraph API, xnn_create_runtime_v2 (no threadpool, flags 0)");
+                } else
+                    snprintf(im[k].note, sizeof im[k].note, "n/a: %s", why);
+            } else
+                snprintf(im[k].note, sizeof im[k].note, "n/a: not available");
 #else
-    snprintf(im[I_XNN].note, sizeof im[I_XNN].note, "n/a: not built in");
+            snprintf(im[k].note, sizeof im[k].note, "n/a: not built in");
 #endif
+        }
+        if (family[k] == I_DNNL) {
 #ifdef SG_BENCH_ONEDNN
-    if (have_dnnl) {
-        static const int var[6][2] = { { LN_LAYOUT_NHWC, 0 }, { LN_LAYOUT_ANY, 0 },
-                                       { LN_LAYOUT_BLOCKED, 0 }, { LN_LAYOUT_NHWC, 1 },
-                                       { LN_LAYOUT_ANY, 1 }, { LN_LAYOUT_BLOCKED, 1 } };
-        char choice[512];
-        S.dn = ln_dnnl_best(&spec, ln_dnnl_split_matters(&spec) ? 6 : 3, var, in, NULL,
-                            im[I_DNNL].out, dnnl_check, &S, choice, sizeof choice, why,
-                            sizeof why);
-        if (S.dn) {
-            ln_memory mem;
-            ln_dnnl_memory(S.dn, &mem);
-            im[I_DNNL].on = 1;
-            im[I_DNNL].arena = mem.arena;
-            im[I_DNNL].weights = mem.weights;
-            snprintf(im[I_DNNL].mem_how, sizeof im[I_DNNL].mem_how, "%s", mem.how);
-            snprintf(im[I_DNNL].note, sizeof im[I_DNNL].note, "chain of primitives, %s", choice);
-        } else
-            snprintf(im[I_DNNL].note, sizeof im[I_DNNL].note, "n/a: %s", why);
-    } else
-        snprintf(im[I_DNNL].note, sizeof im[I_DNNL].note, "n/a: not available");
+            if (have_dnnl) {
+                static const int var[6][2] = { { LN_LAYOUT_NHWC, 0 }, { LN_LAYOUT_ANY, 0 },
+                                               { LN_LAYOUT_BLOCKED, 0 }, { LN_LAYOUT_NHWC, 1 },
+                                               { LN_LAYOUT_ANY, 1 }, { LN_LAYOUT_BLOCKED, 1 } };
+                char choice[512];
+                S.checking = k;
+                S.dn[k] = ln_dnnl_best(&spec, ln_dnnl_split_matters(&spec) ? 6 : 3, var, in,
+                                       NULL, im[k].out, dnnl_check, &S, choice, sizeof choice,
+                                       why, sizeof why);
+                if (S.dn[k]) {
+                    ln_memory mem;
+                    ln_dnnl_memory(S.dn[k], &mem);
+                    im[k].on = 1;
+                    im[k].arena = mem.arena;
+                    im[k].weights = mem.weights;
+                    snprintf(im[k].mem_how, sizeof im[k].mem_how, "%s", mem.how);
+                    if (spec.threads > 0)
+                        snprintf(im[k].note, sizeof im[k].note,
+                                 "chain of primitives, %d OpenMP thread%s, %s", spec.threads,
+                                 spec.threads > 1 ? "s" : "", choice);
+                    else
+                        snprintf(im[k].note, sizeof im[k].note, "chain of primitives, %s",
+                                 choice);
+                } else
+                    snprintf(im[k].note, sizeof im[k].note, "n/a: %s", why);
+            } else
+                snprintf(im[k].note, sizeof im[k].note, "n/a: not available");
 #else
-    snprintf(im[I_DNNL].note, sizeof im[I_DNNL].note, "n/a: not built in");
+            snprintf(im[k].note, sizeof im[k].note, "n/a: not built in");
 #endif
+        }
+    }
     int bad = 0;
-    for (int k = 0; k < N_IMPL; k++) {
+    for (int k = 0; k < N_RUN; k++) {
         if (!im[k].on)
             continue;
         run_impl(&S, k);
         im[k].err = tol > 0.0 ? max_abs_diff(im[k].out, g[N], nout) / tol
                               : (max_abs_diff(im[k].out, g[N], nout) > 0.0 ? INFINITY : 0.0);
         if (!(im[k].err <= 1.0)) {
+            char lab[64];
+            label(k, lab, sizeof lab);
             printf("MISMATCH:  %s: output differs from the generic chain by %.3g, %.3g x the "
-                   "tolerance\n", impl_name[k], im[k].err * tol, im[k].err);
+                   "tolerance\n", lab, im[k].err * tol, im[k].err);
             bad = 1;
         }
     }
@@ -541,6 +660,11 @@ int main(int argc, char **argv)
     if (!bitwise)
         printf("NOTE:      %s_forward differs from its layers run one by one (make test asserts "
                "they agree bit for bit)\n", STR(SG_NET));
+    const int bitwise1 = SG_BENCH_THREADS == 1 ||
+                         memcmp(im[I_FWD].out, im[I_FWD1].out, nout * sizeof(float)) == 0;
+    if (!bitwise1)
+        printf("NOTE:      %s_forward_par gives another output at %d threads than at 1 (SPEC 11: "
+               "bit for bit alike)\n", STR(SG_NET), SG_BENCH_THREADS);
     if (bad) {
         printf("wholenet: an output does not match the generic kernels: no timing (the row is "
                "aborted)\n");
@@ -550,7 +674,7 @@ int main(int argc, char **argv)
 
     /* ---- timing ---- */
     double t1[N_IMPL], cost = 0.0;
-    for (int k = 0; k < N_IMPL; k++) {
+    for (int k = 0; k < N_RUN; k++) {
         t1[k] = 1e30;
         if (!im[k].on)
             continue;
@@ -561,6 +685,8 @@ int main(int argc, char **argv)
             t1[k] = d < t1[k] ? d : t1[k];
         }
         cost += 2.0 * t1[k];
+        if (SG_BENCH_THREADS > 1)
+            cost += ln_settle(S.xn[k]);
         im[k].warm = malloc(MAX_ROUNDS * sizeof(double));
         im[k].after = malloc(MAX_ROUNDS * sizeof(double));
         if (!im[k].warm || !im[k].after)
@@ -571,8 +697,8 @@ int main(int argc, char **argv)
     const double load0 = load_average();
     t0 = now();
     for (int r = 0; r < rounds; r++)
-        for (int q = 0; q < N_IMPL; q++) {
-            const int k = (q + r) % N_IMPL;
+        for (int q = 0; q < N_RUN; q++) {
+            const int k = (q + r) % N_RUN;
             if (!im[k].on)
                 continue;
             for (int pass = 0; pass < 2; pass++) {
@@ -581,9 +707,11 @@ int main(int argc, char **argv)
                 const double d = now() - a;
                 (pass ? im[k].warm : im[k].after)[r] = d;
             }
+            if (SG_BENCH_THREADS > 1)
+                ln_settle(S.xn[k]);
         }
     const double t_timing = now() - t0;
-    for (int k = 0; k < N_IMPL; k++) {
+    for (int k = 0; k < N_RUN; k++) {
         if (!im[k].on)
             continue;
         im[k].med = median(im[k].warm, rounds); /* sorts */
@@ -597,61 +725,90 @@ int main(int argc, char **argv)
            "           runs twice back to back: 'after others' = the first run, 'warm' = the "
            "second; medians over the rounds\n\n",
            rounds, t_timing, load0, load_average());
-    printf("%-26s %10s %13s %9s %16s %11s %11s %11s %7s\n", "implementation", "warm ms",
-           "after-oth ms", "min ms", "sepgen speed-up", "arena", "weights", "check", "");
-    printf("%-26s %10s %13s %9s %16s %11s %11s %11s\n", "", "(median)", "(median)", "",
-           "warm / after", "", "", "err/tol");
+    /* with threads, two more columns: the row's threads and the scaling */
+    const int th = SG_BENCH_THREADS > 1;
+    printf("%-26s%s %10s %13s %9s %16s%s %11s %11s %11s %7s\n", "implementation",
+           th ? " threads" : "", "warm ms", "after-oth ms", "min ms", "sepgen speed-up",
+           th ? "          scaling" : "", "arena", "weights", "check", "");
+    printf("%-26s%s %10s %13s %9s %16s%s %11s %11s %11s\n", "", th ? "        " : "", "(median)",
+           "(median)", "", "warm / after", th ? "     warm / after" : "", "", "", "err/tol");
     fprintf(csv, "net,shapes,implementation,warm_ms,after_ms,min_ms,rounds,speedup_warm,"
                  "speedup_after,arena_bytes,weight_bytes,err_over_tol,tolerance,peak_gflops,"
-                 "load,setup\n");
-    double best_lib = 0.0, best_lib_after = 0.0;
-    const char *best_name = NULL;
-    for (int k = 0; k < N_IMPL; k++) {
-        char ar[24], we[24], sp[32] = "-", ck[24] = "-";
+                 "load,setup%s\n", th ? ",threads,scaling_warm,scaling_after" : "");
+    for (int k = 0; k < N_RUN; k++) {
+        char ar[24], we[24], sp[32] = "-", ck[24] = "-", tc[16] = "", sc[40] = "", sv[48] = "";
+        const int f = SG_BENCH_THREADS > 1 && threads_of(k) == 1 ? I_FWD1 : I_FWD; /* sepgen
+                                                                          at k's threads */
         fmt_bytes(ar, sizeof ar, im[k].on ? im[k].arena : -1);
         fmt_bytes(we, sizeof we, im[k].on ? im[k].weights : -1);
+        if (th) {
+            /* scaling on the n-thread row: the 1-thread twin's time / this one's */
+            const int k1 = twin[k];
+            snprintf(tc, sizeof tc, " %7d", threads_of(k));
+            snprintf(sc, sizeof sc, " %16s", "");
+            snprintf(sv, sizeof sv, ",%d,,", threads_of(k));
+            if (k1 >= 0 && im[k].on && im[k1].on) {
+                char v[32];
+                snprintf(v, sizeof v, "%.2fx / %.2fx", im[k1].med / im[k].med,
+                         im[k1].med_after / im[k].med_after);
+                snprintf(sc, sizeof sc, " %16s", v);
+                snprintf(sv, sizeof sv, ",%d,%.4f,%.4f", threads_of(k), im[k1].med / im[k].med,
+                         im[k1].med_after / im[k].med_after);
+            }
+        }
         if (!im[k].on) {
-            printf("%-26s %10s %13s %9s %16s %11s %11s %11s  %s\n", impl_name[k], "n/a", "", "",
-                   "", "", "", "", im[k].note);
-            fprintf(csv, "%s,%s,%s,,,,,,,,,,,,,\"%s\"\n", STR(SG_NET), SG_BENCH_SHAPES,
-                    impl_name[k], im[k].note);
+            printf("%-26s%s %10s %13s %9s %16s%s %11s %11s %11s  %s\n", impl_name[k], tc, "n/a",
+                   "", "", "", th ? sc : "", "", "", "", im[k].note);
+            fprintf(csv, "%s,%s,%s,,,,,,,,,,,,,\"%s\"%s\n", STR(SG_NET), SG_BENCH_SHAPES,
+                    impl_name[k], im[k].note, sv);
             continue;
         }
-        const double s = im[k].med / im[I_FWD].med, sa = im[k].med_after / im[I_FWD].med_after;
-        if (k != I_FWD)
+        const double s = im[k].med / im[f].med, sa = im[k].med_after / im[f].med_after;
+        if (k != f)
             snprintf(sp, sizeof sp, "%.2fx / %.2fx", s, sa);
         snprintf(ck, sizeof ck, "%.2g", im[k].err);
-        if ((k == I_XNN || k == I_DNNL) && (!best_name || im[k].med < best_lib)) {
-            best_lib = im[k].med;
-            best_lib_after = im[k].med_after;
-            best_name = impl_name[k];
-        }
-        printf("%-26s %10.3f %13.3f %9.3f %16s %11s %11s %11s\n", impl_name[k], im[k].med * 1e3,
-               im[k].med_after * 1e3, im[k].min * 1e3, sp, ar, we, ck);
-        fprintf(csv, "%s,%s,%s,%.4f,%.4f,%.4f,%d,%.4f,%.4f,%lld,%lld,%.4g,%.4g,%.2f,%.2f,\"%s\"\n",
+        printf("%-26s%s %10.3f %13.3f %9.3f %16s%s %11s %11s %11s\n", impl_name[k], tc,
+               im[k].med * 1e3, im[k].med_after * 1e3, im[k].min * 1e3, sp, sc, ar, we, ck);
+        fprintf(csv, "%s,%s,%s,%.4f,%.4f,%.4f,%d,%.4f,%.4f,%lld,%lld,%.4g,%.4g,%.2f,%.2f,\"%s\"%s\n",
                 STR(SG_NET), SG_BENCH_SHAPES, impl_name[k], im[k].med * 1e3,
                 im[k].med_after * 1e3, im[k].min * 1e3, rounds, s, sa, im[k].arena,
-                im[k].weights, im[k].err, tol, m.peak, load0, im[k].note);
+                im[k].weights, im[k].err, tol, m.peak, load0, im[k].note, sv);
     }
-    if (best_name)
-        printf("\nsepgen speed-up over the faster library (%s): %.2fx warm, %.2fx after the "
-               "others\n", best_name, best_lib / im[I_FWD].med,
-               best_lib_after / im[I_FWD].med_after);
-    printf("N_forward / layers one by one: %.3f (warm medians)%s\n",
-           im[I_FWD].med / im[I_LAYERS].med, bitwise ? "; outputs equal bit for bit" : "");
+    print_best(im, I_FWD);
+    if (th) {
+        print_best(im, I_FWD1);
+        printf("scaling from 1 to %d threads (time at 1 / time at %d, warm medians):",
+               SG_BENCH_THREADS, SG_BENCH_THREADS);
+        for (int k = I_FWD1; k < N_RUN; k++)
+            if (im[k].on && im[family[k]].on)
+                printf("%s %s %.2fx", k > I_FWD1 ? "," : "", k == I_FWD1 ? "sepgen" : impl_name[k],
+                       im[k].med / im[family[k]].med);
+        printf("\n%s_forward_par / layers one by one, both at %d threads: %.3f (warm medians)%s\n",
+               STR(SG_NET), SG_BENCH_THREADS, im[I_FWD].med / im[I_LAYERS].med,
+               bitwise && bitwise1 ? "; outputs equal bit for bit, also at 1 thread" : "");
+    } else
+        printf("N_forward / layers one by one: %.3f (warm medians)%s\n",
+               im[I_FWD].med / im[I_LAYERS].med, bitwise ? "; outputs equal bit for bit" : "");
+    const int w = th ? 36 : 26;
     printf("\nSetups:\n");
-    for (int k = 0; k < N_IMPL; k++)
-        printf("  %-26s %s\n", impl_name[k], im[k].note);
+    for (int k = 0; k < N_RUN; k++) {
+        char lab[64];
+        label(k, lab, sizeof lab);
+        printf("  %-*s %s\n", w, lab, im[k].note);
+    }
     printf("Memory (bytes besides the input and output):\n");
-    for (int k = 0; k < N_IMPL; k++)
+    for (int k = 0; k < N_RUN; k++) {
+        char lab[64];
+        label(k, lab, sizeof lab);
         if (im[k].on)
-            printf("  %-26s %s\n", impl_name[k], im[k].mem_how);
+            printf("  %-*s %s\n", w, lab, im[k].mem_how);
+    }
 #ifdef SG_BENCH_ONEDNN
-    if (S.dn) {
+    if (S.dn[I_DNNL]) {
         /* the primitives, by implementation */
         char names[64][64];
         int counts[64], nn = 0;
-        const char *s = ln_dnnl_impl(S.dn);
+        const char *s = ln_dnnl_impl(S.dn[I_DNNL]);
         while (*s) {
             size_t len = strcspn(s, "+");
             char nm[64];
@@ -671,21 +828,24 @@ int main(int argc, char **argv)
         for (int j = 0; j < nn; j++)
             printf("%s %s x%d", j ? "," : "", names[j], counts[j]);
         char lay[256];
-        ln_dnnl_layouts(S.dn, lay, sizeof lay);
+        ln_dnnl_layouts(S.dn[I_DNNL], lay, sizeof lay);
         printf("\noneDNN tensor layouts: %s\n", lay);
     }
 #endif
     fclose(csv);
 
+    for (int k = 0; k < N_IMPL; k++)
+        ln_free(S.xn[k], S.dn[k]);
 #ifdef SG_BENCH_XNNPACK
-    ln_xnn_free(S.xn);
     if (have_xnn)
         xnn_deinitialize();
 #endif
 #ifdef SG_BENCH_ONEDNN
-    ln_dnnl_free(S.dn);
     if (have_dnnl)
         ln_dnnl_fini();
+#endif
+#if SG_BENCH_THREADS > 1
+    sg_pthreads_destroy(&par_n);
 #endif
     return 0;
 }
