@@ -12,6 +12,8 @@ FUSE         ?=
 OPTIMIZE     ?= speed
 # A safetensors file: bake the packed weights into OUT/<net>_weights.c.
 WEIGHTS      ?=
+# Workers N_forward_par may get (N_MAX_THREADS): split layers' scratch per worker.
+THREADS      ?= 1
 # make demo: the net, and an optional PPM image (default: a drawn pattern).
 DEMO_SHAPES  ?= examples/mobilenet_v3_small.lua
 DEMO_IMAGE   ?=
@@ -69,7 +71,7 @@ job_dir = $(BUILD)/nets/$(notdir $(1))/$(patsubst %/,%,$(dir $(1)))
 help:
 	@echo 'sepgen make targets (default: help)'
 	@echo '  make gen    [SHAPES=$(SHAPES)] [OUT=$(OUT)] [TARGET=$(TARGET)] [FUSE=...]'
-	@echo '              [OPTIMIZE=speed|memory] [WEIGHTS=net.safetensors]'
+	@echo '              [OPTIMIZE=speed|memory] [THREADS=n] [WEIGHTS=net.safetensors]'
 	@echo '                 generate <net>.h, <net>.c, sg.h and check/ into OUT (with WEIGHTS,'
 	@echo '                 also <net>_weights.c: the packed weights as const data)'
 	@echo '  make import ONNX=model.onnx [OUT=imported] [NAME=net]'
@@ -127,7 +129,7 @@ gen: deps
 	@test -f $(GEN) || { echo "make gen: $(GEN) does not exist yet" >&2; exit 1; }
 	@test -n "$(OUT)" || { echo "make gen: OUT is empty: give a directory (OUT=out)" >&2; exit 2; }
 	$(LUA) $(GEN) --out "$(OUT)" --target $(TARGET) $(if $(FUSE),--fuse $(FUSE)) --optimize $(OPTIMIZE) \
-	  $(if $(WEIGHTS),--weights "$(WEIGHTS)") "$(SHAPES)"
+	  --threads $(THREADS) $(if $(WEIGHTS),--weights "$(WEIGHTS)") "$(SHAPES)"
 
 import: deps
 	@test -n "$(ONNX)" || { echo "make import: give the model: make import ONNX=model.onnx [OUT=dir] [NAME=net]" >&2; exit 2; }

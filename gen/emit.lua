@@ -35,10 +35,11 @@ M.TEMPLATE_VARS = {
   "st", "fn", "src", "srcname",
   -- layer.c.in and pack.c.in
   "p", "fname", "comment_lines", "stage_code", "calls", "pack_code", "signature", "ww", "wb", "consts",
+  "args", "threads", "par",
   -- a kernel's one-line comment: template, layer, stage, tile
   "about",
   -- net.h.in, net.c.in, check.c.in
-  "net", "plan", "file", "target", "NET", "human", "ilist", "act_init", "OPNAME", "RESNAME", "cflags",
+  "net", "plan", "file", "target", "NET", "human", "ilist", "act_init", "OPNAME", "RESNAME", "cflags", "split_list",
   "target_note", "header", "layer_code", "arena", "forward", "baked",
   -- includes: simd/store.c.in, simd/band_prefetch.c.in, scalar/*_tile.c.in
   "acc", "at", "n", "V", "per", "line", "mr", "nr", "o", "t", "rc", "cc",
@@ -301,32 +302,89 @@ local function band_prefetch_args(b, const)
   return "in, (" .. r0 .. ") * " .. row .. ", " .. r1 .. " * " .. row
 end
 
-local function fused_calls(L, p, const)
+-- The calls that run band b ({start, n, loop, pf}) of a fused layer from
+-- row y (a number, or the loop variable "y"): its depthwise variant into
+-- the band buffer, then the band's projection into the output.
+local function fused_band(L, p, const)
   local f = p.fused
-  local calls = {}
   local q = p.stages[2]
   local row = const("OUT_ROW", L.MW * L.OC, explain.offset("out_row"))
   local w2 = "packed + " .. const("S2_W", q.woff, explain.offset("w", 2))
-  for _, b in ipairs(f.bands) do
+  return function(b, y)
     local dw = kernel(L, #p.stages, 1, b.dw)
     local pw = kernel(L, #p.stages, 2, f.pw_of[b.n])
     local pf = b.pf and band_prefetch_args(b, const)
-    local function call(y)
-      local off = y == 0 and "" or (" + " .. (type(y) == "number" and util.int(y) or y) .. " * " .. row)
-      local res = q.res and (", " .. q.res .. off) or ""
-      return { dw .. "(in, scratch, packed, " .. (type(y) == "number" and util.int(y) or y) .. ");",
-               pw .. "(scratch, out" .. off .. ", " .. w2 .. res .. (pf and (", " .. pf) or "") .. ");" }
-    end
+    local off = y == 0 and "" or (" + " .. (type(y) == "number" and util.int(y) or y) .. " * " .. row)
+    local res = q.res and (", " .. q.res .. off) or ""
+    return { dw .. "(in, scratch, packed, " .. (type(y) == "number" and util.int(y) or y) .. ");",
+             pw .. "(scratch, out" .. off .. ", " .. w2 .. res .. (pf and (", " .. pf) or "") .. ");" }
+  end
+end
+
+-- The call that runs band b of a projection layer split in row bands
+-- (plan.pw_bands) from row y: its pixels are contiguous in input and output.
+local function pw_band(L, p, const)
+  local q = p.stages[1]
+  local irow = const("IN_ROW", L.W * L.C, explain.offset("in_row"))
+  local orow = const("OUT_ROW", L.W * L.OC, explain.offset("out_row"))
+  return function(b, y)
+    local st = p.pw_bands.pw_of[b.n]
+    local ys = type(y) == "number" and util.int(y) or y
+    local function at(buf, row) return y == 0 and buf or (buf .. " + " .. ys .. " * " .. row) end
+    local args = { at("in", irow), at("out", orow) }
+    if q.wfloats > 0 then args[#args + 1] = "packed" end
+    if q.res then args[#args + 1] = at(q.res, orow) end
+    return { kernel(L, 1, 1, st) .. "(" .. table.concat(args, ", ") .. ");" }
+  end
+end
+
+local function fused_calls(L, p, const)
+  local calls = {}
+  local call = fused_band(L, p, const)
+  for _, b in ipairs(p.fused.bands) do
     if b.loop then
       calls[#calls + 1] = loop("y", b.start, b.start + b.loop * b.n, b.n, nil,
                                explain.band_loop(b.n))
-      for _, c in ipairs(call("y")) do calls[#calls + 1] = c end
+      for _, c in ipairs(call(b, "y")) do calls[#calls + 1] = c end
       calls[#calls + 1] = "}"
     else
-      for _, c in ipairs(call(b.start)) do calls[#calls + 1] = c end
+      for _, c in ipairs(call(b, b.start)) do calls[#calls + 1] = c end
     end
   end
   return calls
+end
+
+-- A split layer's band runner (p.par, plan_par.lua): the body of
+-- Bands_<layer>(..., y0, y1), which runs, in order, the bands whose first
+-- output row lies in y0 .. y1 - 1; in a loop of bands of n rows from row
+-- s, bands k0 .. k1 - 1 (band k from row s + n * k).
+local function band_runner(L, p, const)
+  local call = p.fused and fused_band(L, p, const) or pw_band(L, p, const)
+  local lines = {}
+  local function add(x) lines[#lines + 1] = x end
+  for _, b in ipairs(p.par.bands) do
+    local s, n = util.int(b.start), util.int(b.n)
+    if (b.loop or 1) > 1 then
+      local function first(y)   -- the first band k from row y on
+        local d = b.n == 1 and (y .. " - " .. s) or
+          ("(" .. y .. " - " .. s .. " + " .. util.int(b.n - 1) .. ") / " .. n)
+        if b.start == 0 then d = b.n == 1 and y or ("(" .. y .. " + " .. util.int(b.n - 1) .. ") / " .. n) end
+        return "const int " .. (y == "y0" and "k0" or "k1") .. " = " .. y .. " > " .. s .. " ? " .. d .. " : 0;"
+      end
+      add("{   /* " .. explain.band_loop(b.n) .. " from row " .. s .. " */")
+      add("    " .. first("y0"))
+      add("    " .. first("y1"))
+      add("    for (int k = k0; k < (k1 < " .. util.int(b.loop) .. " ? k1 : " .. util.int(b.loop) .. "); ++k) {")
+      add("        const int y = " .. lin({ { b.n, "k" } }, b.start) .. ";")
+      for _, c in ipairs(call(b, "y")) do add("        " .. c) end
+      add("    }")
+    else
+      add("if (y0 <= " .. s .. " && " .. s .. " < y1) {")
+      for _, c in ipairs(call(b, b.start)) do add("    " .. c) end
+    end
+    add("}")
+  end
+  return lines
 end
 
 -- The static index table of a topology stage read through sources.
@@ -344,11 +402,39 @@ local function index_table(st, srcname)
          table.concat(rows, "\n") .. "\n};\n\n"
 end
 
-local function layer_code(net, p)
+-- The arguments of a layer's entry point, as passed on.
+local function args_of(L)
+  return L.residual == "named" and "in, skip, out, packed, scratch" or "in, out, packed, scratch"
+end
+
+-- The parameters of a split layer's Bands_<layer> (scratch only when a
+-- task has a band buffer) and a call of it on bands b0 .. b1 - 1 (pre: a
+-- prefix of the arguments, "a->" in a task; scratch then at the task's).
+local function bands_signature(L, p)
+  return "const float *restrict in, " .. (L.residual == "named" and "const float *restrict skip, " or "") ..
+    "float *restrict out, const float *restrict packed, " ..
+    (p.par.task_floats > 0 and "float *restrict scratch, " or "") .. "const int y0, const int y1"
+end
+local function bands_call(L, p, b0, b1, pre)
+  pre = pre or ""
+  local a = { pre .. "in" }
+  if L.residual == "named" then a[#a + 1] = pre .. "skip" end
+  a[#a + 1] = pre .. "out"
+  a[#a + 1] = pre .. "packed"
+  if p.par.task_floats > 0 then
+    a[#a + 1] = pre ~= "" and (pre .. "scratch + TASK_FLOATS * t") or "scratch"
+  end
+  a[#a + 1] = b0
+  a[#a + 1] = b1
+  return "Bands_" .. L.name .. "(" .. table.concat(a, ", ") .. ");"
+end
+
+local function layer_code(net, p, threads)
   local L = p.L
   local fname = net.name .. "_" .. L.name
   local stage_code, calls, packs = {}, {}, {}
   local consts, const = constants()
+  local split = p.par.kind == "bands"
   for i, st in ipairs(p.stages) do
     local vars = util.copy(helpers)
     vars.st = st
@@ -357,6 +443,15 @@ local function layer_code(net, p)
     local code
     if p.fused then
       code = fused_code(L, p, i, vars)
+    elseif split and p.pw_bands then
+      local parts = {}
+      for _, n in ipairs(p.pw_bands.pw) do
+        local v = util.copy(vars)
+        v.st = p.pw_bands.pw_of[n]
+        v.fn, v.about = kernel(L, 1, 1, v.st)
+        parts[#parts + 1] = render(v.st.template, v)
+      end
+      code = table.concat(parts, "\n")
     else
       code = render(st.template, vars)
     end
@@ -364,10 +459,11 @@ local function layer_code(net, p)
       code = index_table(st, vars.srcname) .. code
     end
     stage_code[#stage_code + 1] = code
-    if p.fused and i == 1 then
+    if split then
+      if i == 1 then calls = { bands_call(L, p, "0", util.int(p.par.rows)) } end
+    elseif p.fused and i == 1 then
       calls = fused_calls(L, p, const)
-    end
-    if not p.fused then
+    elseif not p.fused then
       local args = { buffer(st.src, i - 1, const), buffer(st.dst, i, const) }
       if st.wfloats > 0 then
         args[#args + 1] = st.woff > 0 and ("packed + " .. const("S" .. util.int(i) .. "_W", st.woff,
@@ -388,6 +484,13 @@ local function layer_code(net, p)
   local lv = util.copy(helpers)
   lv.p, lv.fname, lv.comment_lines, lv.stage_code = p, fname, explain.layer_comment(p), stage_code
   lv.calls, lv.pack_code, lv.signature, lv.consts = calls, table.concat(packs), signature, consts
+  lv.args, lv.threads = args_of(L), threads
+  if split then
+    local bconsts, bconst = constants()
+    lv.par = { nb = p.par.nb, rows = p.par.rows, task_floats = p.par.task_floats, runner = band_runner(L, p, bconst),
+               consts = bconsts, bands = bands_signature(L, p),
+               task_call = bands_call(L, p, "ROWS * t / a->ntasks", "ROWS * (t + 1) / a->ntasks", "a->") }
+  end
   return cindent.indent(render("layer.c.in", lv))
 end
 
@@ -397,7 +500,7 @@ end
 local function forward_code(net, plan, a)
   local pk_consts, pk_const = constants()
   local fw_consts, fw_const = constants()
-  local packs, calls = {}, {}
+  local packs, calls, par_calls, any_par = {}, {}, {}, false
   local n = #plan.layers
   local function tensor(i)        -- the output of layer i (0: the net's input)
     if i == 0 then return "in" end
@@ -428,8 +531,17 @@ local function forward_code(net, plan, a)
     args[#args + 1] = s and ("arena + " .. fw_const(U .. "_SCRATCH", s.offset, explain.offset("layer_scratch", L.name)))
       or "NULL"
     calls[#calls + 1] = net.name .. "_" .. L.name .. "(" .. table.concat(args, ", ") .. ");"
+    if p.par.kind == "bands" then
+      any_par = true
+      par_calls[#par_calls + 1] = net.name .. "_" .. L.name .. "_par(" .. table.concat(args, ", ") .. ", par);"
+    else
+      par_calls[#par_calls + 1] = calls[#calls]
+    end
   end
-  return { pack_consts = pk_consts, packs = packs, consts = fw_consts, calls = calls }
+  local nsplit = 0
+  for _, p in ipairs(plan.layers) do if p.par.kind == "bands" then nsplit = nsplit + 1 end end
+  return { pack_consts = pk_consts, packs = packs, consts = fw_consts, calls = calls, par_calls = par_calls,
+           any_par = any_par, nsplit = nsplit }
 end
 
 -- Renders every file of a planned net; note: the TARGET=native note for
@@ -468,7 +580,10 @@ function M.net(plan, file, runtime_dir, note, baked)
     end
   end
   local layers = {}
-  for i, p in ipairs(plan.layers) do layers[i] = layer_code(net, p) end
+  for i, p in ipairs(plan.layers) do layers[i] = layer_code(net, p, plan.threads or 1) end
+  local split = {}
+  for i, p in ipairs(plan.layers) do split[i] = p.par.kind == "bands" and "1" or "0" end
+  common.split_list = table.concat(split, ", ")
   local cv = util.copy(common)
   cv.layer_code = layers
   local files = {

@@ -247,7 +247,7 @@ function M.fusion(p)
       kib(d.mid_bytes))
   end
   local text = fmt("fused%s: bands of %d output row%s (%d KiB of depthwise output, %d pixels per projection) " ..
-    "instead of a %d KiB intermediate", d.always and " (--fuse always)" or "", d.B, s_if(d.B), kib(d.B * d.row_bytes),
+    "instead of a %d KiB intermediate", d.always == "threads" and " (to share its bands between threads)" or d.always and " (--fuse always)" or "", d.B, s_if(d.B), kib(d.B * d.row_bytes),
     d.pixels, kib(d.mid_bytes))
   local s = p.fused.prefetch
   if s then
@@ -529,6 +529,29 @@ function M.index_table(mode)
   return "source channels of every output channel, increasing (README \"Layer semantics\", topology)"
 end
 
+---------------------------------------------------------------- threads
+
+-- How layer p runs in N_forward_par (plan_par.split), one sentence.
+function M.par(p)
+  local s = p.par
+  if s.kind == "bands" then
+    return fmt("split: %d bands, each task those that start in its share of the %d rows (at most %d tasks%s)",
+      s.nb, s.rows, s.threads,
+      s.task_floats > 0 and fmt(", each with its own %s band buffer", M.mem(s.task_floats)) or "")
+  end
+  if s.why == "threads" then return "not split (built for one thread: make gen THREADS=n splits layers)" end
+  if s.why == "small" then
+    return fmt("not split: %s MACs, under the %s a parallel call must save (targets.lua par_min_macs)",
+      util.human(s.macs), util.human(s.min))
+  end
+  if s.why == "rows" then return "not split: one band of rows, nothing to share" end
+  if s.why == "topology" then return "not split: a projection read through index tables runs on one thread" end
+  if s.why == "unfused" then
+    return fmt("not split: only fused bands are shared between tasks, and this layer is not fused (%s)", s.fusion)
+  end
+  return "not split: this kind of layer runs on one thread"
+end
+
 ---------------------------------------------------------------- report
 
 -- The plan decisions a user should see in the cost report: fusion, stages
@@ -540,6 +563,7 @@ function M.report_notes(plan)
   for i, lp in ipairs(plan.layers) do
     local L = lp.L
     if lp.fusion then note(i, L, M.fusion(lp)) end
+    if (plan.threads or 1) > 1 then note(i, L, "threads: " .. M.par(lp)) end
     for si, st in ipairs(lp.stages) do
       local scalar_code = st.template and st.template:match("^scalar/")
       if plan.target ~= "scalar" and scalar_code then

@@ -2,7 +2,8 @@
 -- that touches package.path and exit codes (files through files.lua).
 --
 --   lua gen/main.lua [--out DIR] [--target TARGET] [--fuse auto|always|never]
---                    [--optimize speed|memory] [--weights FILE.safetensors] [--quiet] SHAPES.lua
+--                    [--optimize speed|memory] [--threads N] [--weights FILE.safetensors] [--quiet]
+--                    SHAPES.lua
 --
 -- Exit status: 0 success, 2 bad shapes file, weights file or usage, 1
 -- internal error.
@@ -24,7 +25,8 @@ local files = require("files")
 local function usage(msg)
   io.stderr:write("sepgen: " .. msg .. "\n" ..
     "usage: lua gen/main.lua [--out DIR] [--target scalar|avx2|avx512|neon|native] " ..
-    "[--fuse auto|always|never] [--optimize speed|memory] [--weights FILE.safetensors] [--quiet] SHAPES.lua\n")
+    "[--fuse auto|always|never] [--optimize speed|memory] [--threads N] [--weights FILE.safetensors] [--quiet] " ..
+    "SHAPES.lua\n")
   os.exit(2)
 end
 
@@ -57,10 +59,10 @@ local function cpu_features()
   return f
 end
 
--- The command line: { out, target, fuse, optimize, wfile, quiet, file };
+-- The command line: { out, target, fuse, optimize, threads, wfile, quiet, file };
 -- usage errors exit 2.
 local function parse_args(argv)
-  local o = { out = "out", target = "native", optimize = "speed", quiet = false }
+  local o = { out = "out", target = "native", optimize = "speed", threads = "1", quiet = false }
   local function value(name, i, what)
     local v = argv[i + 1]
     if not v or v == "" then usage(name .. " needs " .. what) end
@@ -70,12 +72,13 @@ local function parse_args(argv)
   while i <= #argv do
     local a = argv[i]
     local k, v = a:match("^%-%-(%a+)=(.*)$")
-    if k == "out" or k == "target" or k == "fuse" or k == "optimize" or k == "weights" then
+    if k == "out" or k == "target" or k == "fuse" or k == "optimize" or k == "threads" or k == "weights" then
       o[k == "weights" and "wfile" or k] = v
     elseif a == "--out" then o.out = value(a, i, "a directory"); i = i + 1
     elseif a == "--target" then o.target = value(a, i, "a target"); i = i + 1
     elseif a == "--fuse" then o.fuse = value(a, i, "auto, always or never"); i = i + 1
     elseif a == "--optimize" then o.optimize = value(a, i, "speed or memory"); i = i + 1
+    elseif a == "--threads" then o.threads = value(a, i, "a number of threads (1..64)"); i = i + 1
     elseif a == "--weights" then o.wfile = value(a, i, "a safetensors file"); i = i + 1
     elseif a == "--quiet" then o.quiet = true
     elseif a:sub(1, 1) == "-" then usage("unknown option " .. a)
@@ -96,6 +99,12 @@ local function parse_args(argv)
   if o.optimize ~= "speed" and o.optimize ~= "memory" then
     usage("unknown --optimize " .. tostring(o.optimize) .. " (speed, memory)")
   end
+  -- N_MAX_THREADS: the arena holds a band buffer per worker of each split layer
+  local n = tonumber(o.threads)
+  if not (n and n == math.floor(n) and n >= 1 and n <= 64 and o.threads:match("^%d+$")) then
+    usage("--threads needs a whole number of threads from 1 to 64, got '" .. tostring(o.threads) .. "'")
+  end
+  o.threads = math.floor(n)
   -- --optimize memory fuses every separable layer (its band replaces the
   -- whole intermediate); an explicit --fuse wins
   o.fuse = o.fuse or (o.optimize == "memory" and "always" or "auto")
@@ -108,6 +117,7 @@ end
 local function main(argv)
   local o = parse_args(argv)
   local out, target, fuse, quiet, file, optimize, wfile = o.out, o.target, o.fuse, o.quiet, o.file, o.optimize, o.wfile
+  local threads = o.threads
 
   local text = read_file(file)
   if not text then
@@ -121,7 +131,7 @@ local function main(argv)
   end
   local resolved = targets.resolve(target, target == "native" and cpu_features() or nil)
   local note = explain.native(target, resolved)
-  local p = plan.net(net, resolved, fuse)
+  local p = plan.net(net, resolved, fuse, threads)
   local baked
   if wfile then
     local function fail(msgs)
@@ -155,7 +165,7 @@ local function main(argv)
     if not quiet then io.write("removed " .. stale .. " (baked by an earlier run; no --weights this time)\n") end
   end
   if not quiet then
-    local alt = plan.net(net, resolved, optimize == "memory" and "auto" or "always").arena
+    local alt = plan.net(net, resolved, optimize == "memory" and "auto" or "always", threads).arena
     io.write(report.text(p, file, note, optimize, alt))
     io.write(string.format("wrote %s/%s.{h,c}%s and %s/check/ (%d file%s changed)\n", out, net.name,
       baked and (", " .. out .. "/" .. net.name .. "_weights.c") or "", out, changed, changed == 1 and "" or "s"))

@@ -11,6 +11,7 @@ local targets = require("targets")
 local plan_dw = require("plan_dw")
 local plan_pw = require("plan_pw")
 local plan_fuse = require("plan_fuse")
+local plan_par = require("plan_par")
 local plan_net = require("plan_net")
 local arena = require("arena")
 
@@ -229,6 +230,8 @@ M.SCHEMA = {
     { "std_macs", "layer", "a standard convolution's MACs with the same shapes" },
     { "fusion", "layer", "separable layers: the fusion decision (plan_fuse.decide: kind and what it compared)" },
     { "fused", "layer", "a fused layer's bands (the fused record below), or nil" },
+    { "pw_bands", "layer", "with threads, a projection layer's row bands {B, bands, pw, pw_of} (plan_par.pw_rows)" },
+    { "par", "layer", "the split for N_forward_par (plan_par.split): bands, or one thread and why" },
     { "packed_floats", "layer", "packed weight floats of all stages" },
     { "scratch_floats", "layer", "scratch floats the layer needs" },
   },
@@ -401,8 +404,8 @@ end
 
 -- The stage builder of one layer (M.layer): it keeps the running offsets
 -- of the packed weights and of the scratch, and wires each stage.
-local function builder(p, tg, L)
-  local b = { p = p, tg = tg, L = L, woff = 0, scratch = 0,
+local function builder(p, tg, L, threads)
+  local b = { p = p, tg = tg, L = L, woff = 0, scratch = 0, threads = threads,
               res = L.residual == "self" and "in" or L.residual == "named" and "skip" or nil }
   function b.add(st)
     p.stages[#p.stages + 1] = st
@@ -452,8 +455,27 @@ function BUILD.dwdeconv(b, L)
     L.act, b.res, { "in" }, { "out" })
 end
 
+-- With threads, a dense projection of two rows or more runs in row bands
+-- (plan_par.pw_rows), one kernel per band height, packed like the whole.
 function BUILD.pwconv(b, L)
-  b.add(b.pw(L.pw, L.H * L.W, L.act, b.res, { "in" }, { "out" }))
+  local q = b.add(b.pw(L.pw, L.H * L.W, L.act, b.res, { "in" }, { "out" }))
+  if b.threads > 1 and b.p.macs >= b.tg.par_min_macs and L.H >= 2 and q.mode ~= "classes" and
+      q.mode ~= "gather" then
+    local rows = plan_par.pw_rows(L.H, b.threads)
+    rows.pw_of, rows.pw = {}, {}
+    for _, band in ipairs(rows.bands) do
+      local n = band.n
+      if not rows.pw_of[n] then
+        local st = b.pw(L.pw, n * L.W, L.act, b.res, { "in" }, { "out" },
+          { woff = q.woff, force_nr = (not q.pair) and q.nr or nil, force_pair = q.pair ~= nil, band_rows = n })
+        assert(st.nr == q.nr and st.wfloats == q.wfloats and (st.pair ~= nil) == (q.pair ~= nil),
+          "banded projection packs differently")
+        rows.pw_of[n] = st
+        rows.pw[#rows.pw + 1] = n
+      end
+    end
+    b.p.pw_bands = rows
+  end
 end
 
 function BUILD.separable(b, L, fuse)
@@ -464,7 +486,9 @@ function BUILD.separable(b, L, fuse)
   local d = b.dw(b.geometry(false, L.H, L.W, L.C, L.MH, L.MW, L.kh, L.kw, L.sh, L.sw, L.dh, L.dw, pads_of(L),
     L.mult), L.dw_act, nil, { "in" }, { "scratch", 0 }, ostride)
   local q = b.add(b.pw(pwd, L.MH * L.MW, L.act, b.res, { "scratch", 0 }, { "out" }))
-  p.fusion = plan_fuse.decide(tg, L, d, q, fuse or "auto")
+  -- with threads, every band is a task's unit: fuse whenever the layer can
+  if b.threads > 1 and p.macs >= tg.par_min_macs and (fuse or "auto") == "auto" then fuse = "threads" end
+  p.fusion = plan_fuse.decide(tg, L, d, q, fuse or "auto", b.threads)
   if p.fusion.kind == "fused" then
     p.fused = plan_fuse.bands(tg, L, d, q, p.fusion, band_variant, function(n, lines)
       return b.pw(pwd, n * L.MW, q.act, q.res, { "scratch", 0 }, { "out" },
@@ -535,24 +559,27 @@ function BUILD.softmax(b, L)
 end
 
 -- Plans one validated layer for target `tname`; fuse: "auto", "always" or
--- "never" (separable layers).
-function M.layer(L, tname, fuse)
+-- "never" (separable layers); threads: the workers N_forward_par may get
+-- (default 1): a split layer's scratch holds one band per worker.
+function M.layer(L, tname, fuse, threads)
   local tg = targets[tname] or targets.scalar
+  threads = threads or 1
   local p = { L = L, target = tg.name, stages = {} }
   p.macs, p.params, p.std_macs = cost(L)
-  local b = builder(p, tg, L)
+  local b = builder(p, tg, L, threads)
   BUILD[L.op](b, L, fuse)
   p.packed_floats = b.woff
-  p.scratch_floats = b.scratch
+  p.par = plan_par.split(tg, p, threads)
+  p.scratch_floats = p.par.kind == "bands" and p.par.task_floats > 0 and threads * p.par.task_floats or b.scratch
   return p
 end
 
--- Plans a whole validated net.
-function M.net(net, tname, fuse)
-  local r = { net = net, target = tname, layers = {} }
+-- Plans a whole validated net (threads: as M.layer).
+function M.net(net, tname, fuse, threads)
+  local r = { net = net, target = tname, layers = {}, threads = threads or 1 }
   local tm, tp, ts = 0, 0, 0
   for i, L in ipairs(net.layers) do
-    local p = M.layer(L, tname, fuse)
+    local p = M.layer(L, tname, fuse, threads)
     r.layers[i] = p
     tm, tp, ts = tm + p.macs, tp + p.params, ts + p.std_macs
   end

@@ -12,7 +12,8 @@ local floor, max, min = math.floor, math.max, math.min
 
 -- decide: the fusion decision for layer L with depthwise stage d and
 -- projection stage q; fuse: "auto" (the rules below), "always" (whenever
--- the layer can be fused: tests, RAM-bound builds) or "never".
+-- the layer can be fused: tests, RAM-bound builds), "threads" (the same,
+-- so that tasks share the bands) or "never".
 -- Returns { kind, ... } with kind "staged" (the depthwise stage reads a
 -- staged copy of its whole input), "never", "fits" (the intermediate stays
 -- in the target's L2 share, or in at most tg.fuse_min of scratch on
@@ -30,7 +31,9 @@ local floor, max, min = math.floor, math.max, math.min
 -- weights stay in L1 (pixel tiles outer), else about tg.band_l2 bytes and
 -- tg.band_l2_tiles tiles, so each panel of weights brought into L1 serves
 -- many pixel tiles; it grows to at most tg.band_max bytes to reach them.
-function M.decide(tg, L, d, q, fuse)
+function M.decide(tg, L, d, q, fuse, threads)
+  local why_always = fuse == "threads" and "threads" or fuse == "always" and "fuse" or nil
+  if why_always then fuse = "always" end
   local mid_bytes = 4 * L.MH * L.MW * L.MC
   local row_bytes = 4 * L.MW * L.MC
   local limit = tg.fuse_min
@@ -48,6 +51,9 @@ function M.decide(tg, L, d, q, fuse)
   local B = max(1, floor(target / row_bytes))
   while B * L.MW < tiles * q.mr and B * row_bytes < tg.band_max do B = B + 1 end
   B = min(B, L.MH)
+  -- threads: about 4 bands per worker (plan_par.pw_rows), so shares of the
+  -- rows hold whole bands of about the same work
+  if why_always == "threads" then B = min(B, max(1, floor(L.MH / (4 * threads)))) end
   -- a one-row band cannot compute the depthwise output rows in pairs, which
   -- measured faster unfused
   if fuse ~= "always" and B < 2 and d.pairs then
@@ -61,7 +67,7 @@ function M.decide(tg, L, d, q, fuse)
     return { kind = "reread", nbands = nbands, wbytes = wbytes, mid_bytes = mid_bytes }
   end
   -- bands of one row compute no row pairs (--fuse always; auto refuses them)
-  return { kind = "fused", always = fuse == "always", B = B, row_bytes = row_bytes, pixels = B * L.MW,
+  return { kind = "fused", always = why_always, B = B, row_bytes = row_bytes, pixels = B * L.MW,
            pairs = (d.pairs and B >= 2) or false,
            mid_bytes = mid_bytes, in_bytes = in_bytes,
            -- the next band's input is prefetched when the input does not stay in L2

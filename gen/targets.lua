@@ -33,6 +33,11 @@ local COMMON = {
   pw_block = 192 * 1024,
   -- unrolled border code budget (generated lines per stage, beyond one interior)
   border_budget = 800,
+  -- threads (plan_par.lua): a layer of fewer MACs runs on one thread.  With
+  -- sg_pthreads.h's spinning workers 2 threads ran 5 us layers 1.75-1.85x
+  -- faster than one (runtime/sg_pthreads.h), so a layer of about 2 us
+  -- still gains: 100k MACs at the ~50 GMAC/s a SIMD core sustains
+  par_min_macs = 100 * 1000,
 }
 
 local function target(t)
@@ -52,6 +57,8 @@ M.scalar = target({
   pw_nr = 4,
   -- fusion saves RAM: a separable layer whose intermediate exceeds this is fused
   fuse_min = 32 * 1024,
+  -- about 2 us of scalar code (~2.5 GMAC/s), as par_min_macs above
+  par_min_macs = 5 * 1000,
 })
 
 -- SIMD targets: the intrinsic spelling of every vector operation the

@@ -34,8 +34,9 @@ for _, file in ipairs(arg) do
   if not net then error(file .. ": " .. table.concat(errs, "; ")) end
   local fuse = text:match("%-%- sepgen%-args:.*%-%-fuse (%a+)") or "auto"
   local wfile = text:match("%-%- sepgen%-args: .*%-%-weights (%S+)")
+  local threads = tonumber(text:match("%-%- sepgen%-args:.*%-%-threads (%d+)") or "1")
   for _, tname in ipairs({ "scalar", "avx2", "avx512", "neon" }) do
-    local p = plan.net(net, tname, fuse)
+    local p = plan.net(net, tname, fuse, threads)
     local baked
     if wfile then baked = assert(weights.bake(net, p, wfile, read(wfile))) end
     emit.net(p, file, "runtime", nil, baked)

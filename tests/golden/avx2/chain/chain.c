@@ -2703,6 +2703,13 @@ void chain_stem(const float *restrict in, float *restrict out, const float *rest
     (void)scratch;
 }
 
+/* layer.c.in: layer stem: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void chain_stem_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    chain_stem(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer stem: the entry point with the arguments of every sg_layer's run */
 static void Run_stem(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2931,6 +2938,13 @@ void chain_mp(const float *restrict in, float *restrict out, const float *restri
     Pool_mp_8c1p(in, out);
     (void)packed;
     (void)scratch;
+}
+
+/* layer.c.in: layer mp: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void chain_mp_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    chain_mp(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer mp: the entry point with the arguments of every sg_layer's run */
@@ -3454,6 +3468,13 @@ void chain_d1(const float *restrict in, float *restrict out, const float *restri
     (void)scratch;
 }
 
+/* layer.c.in: layer d1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void chain_d1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    chain_d1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d1: the entry point with the arguments of every sg_layer's run */
 static void Run_d1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3630,6 +3651,13 @@ void chain_q1(const float *restrict in, float *restrict out, const float *restri
     Scale_q1_S4_16c1p(in, out, scratch + S3_OUT);
 }
 
+/* layer.c.in: layer q1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void chain_q1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    chain_q1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer q1: the entry point with the arguments of every sg_layer's run */
 static void Run_q1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3794,6 +3822,13 @@ void chain_p1(const float *restrict in, const float *restrict skip, float *restr
 {
     Pw_p1_6x16(in, out, packed, skip);
     (void)scratch;
+}
+
+/* layer.c.in: layer p1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void chain_p1_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    chain_p1(in, skip, out, packed, scratch);
 }
 
 /* layer.c.in: layer p1: the entry point with the arguments of every sg_layer's run */
@@ -4015,6 +4050,13 @@ void chain_e2(const float *restrict in, float *restrict out, const float *restri
 {
     Pw_e2_4x24(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void chain_e2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    chain_e2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e2: the entry point with the arguments of every sg_layer's run */
@@ -5237,6 +5279,13 @@ void chain_d2(const float *restrict in, float *restrict out, const float *restri
     (void)scratch;
 }
 
+/* layer.c.in: layer d2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void chain_d2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    chain_d2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d2: the entry point with the arguments of every sg_layer's run */
 static void Run_d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -5474,6 +5523,13 @@ void chain_q2(const float *restrict in, float *restrict out, const float *restri
     Scale_q2_S4_72c1p(in, out, scratch + S3_OUT);
 }
 
+/* layer.c.in: layer q2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void chain_q2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    chain_q2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer q2: the entry point with the arguments of every sg_layer's run */
 static void Run_q2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -5621,6 +5677,13 @@ void chain_p2(const float *restrict in, float *restrict out, const float *restri
 {
     Pw_p2_4x24(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer p2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void chain_p2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    chain_p2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer p2: the entry point with the arguments of every sg_layer's run */
@@ -6877,6 +6940,13 @@ void chain_g3(const float *restrict in, float *restrict out, const float *restri
     (void)scratch;
 }
 
+/* layer.c.in: layer g3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void chain_g3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    chain_g3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer g3: the entry point with the arguments of every sg_layer's run */
 static void Run_g3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7036,6 +7106,13 @@ void chain_e4(const float *restrict in, float *restrict out, const float *restri
 {
     Pw_e4_4x24(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void chain_e4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    chain_e4(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e4: the entry point with the arguments of every sg_layer's run */
@@ -7826,6 +7903,13 @@ void chain_s4(const float *restrict in, const float *restrict skip, float *restr
     Pw_s4_S2_4x24(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void chain_s4_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    chain_s4(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer s4: the entry point with the arguments of every sg_layer's run */
 static void Run_s4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7885,6 +7969,13 @@ void chain_ap(const float *restrict in, float *restrict out, const float *restri
     Pool_ap_8c1p(in, out);
     (void)packed;
     (void)scratch;
+}
+
+/* layer.c.in: layer ap: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void chain_ap_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    chain_ap(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer ap: the entry point with the arguments of every sg_layer's run */
@@ -7949,6 +8040,13 @@ void chain_gap(const float *restrict in, float *restrict out, const float *restr
     Gpool_gap_24c1p(in, out);
     (void)packed;
     (void)scratch;
+}
+
+/* layer.c.in: layer gap: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void chain_gap_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    chain_gap(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer gap: the entry point with the arguments of every sg_layer's run */
@@ -8078,6 +8176,13 @@ void chain_fc1(const float *restrict in, float *restrict out, const float *restr
     (void)scratch;
 }
 
+/* layer.c.in: layer fc1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void chain_fc1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    chain_fc1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer fc1: the entry point with the arguments of every sg_layer's run */
 static void Run_fc1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -8160,6 +8265,13 @@ void chain_fc2(const float *restrict in, float *restrict out, const float *restr
     (void)scratch;
 }
 
+/* layer.c.in: layer fc2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void chain_fc2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    chain_fc2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer fc2: the entry point with the arguments of every sg_layer's run */
 static void Run_fc2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -8212,6 +8324,13 @@ void chain_prob(const float *restrict in, float *restrict out, const float *rest
     Softmax_prob_10c1p(in, out);
     (void)packed;
     (void)scratch;
+}
+
+/* layer.c.in: layer prob: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void chain_prob_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    chain_prob(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer prob: the entry point with the arguments of every sg_layer's run */
@@ -8569,6 +8688,66 @@ void chain_forward(const float *in, float *out, const float *packed, float *aren
         FC2_OUT = 48,         /* the output of fc2 */
         PROB_W = 15872,       /* the packed weights of prob */
     };
+    chain_stem(in, arena + STEM_OUT, packed, NULL);
+    chain_mp(arena + STEM_OUT, arena + MP_OUT, packed + MP_W, NULL);
+    chain_d1(arena + MP_OUT, arena + D1_OUT, packed + D1_W, NULL);
+    chain_q1(arena + D1_OUT, arena + Q1_OUT, packed + Q1_W, arena + Q1_SCRATCH);
+    chain_p1(arena + Q1_OUT, arena + MP_OUT, arena + P1_OUT, packed + P1_W, NULL);
+    chain_e2(arena + P1_OUT, arena + E2_OUT, packed + E2_W, NULL);
+    chain_d2(arena + E2_OUT, arena + D2_OUT, packed + D2_W, NULL);
+    chain_q2(arena + D2_OUT, arena + Q2_OUT, packed + Q2_W, arena + Q2_SCRATCH);
+    chain_p2(arena + Q2_OUT, arena + P2_OUT, packed + P2_W, NULL);
+    chain_g3(arena + P2_OUT, arena + G3_OUT, packed + G3_W, NULL);
+    chain_e4(arena + G3_OUT, arena + E4_OUT, packed + E4_W, NULL);
+    chain_s4(arena + E4_OUT, arena + G3_OUT, arena + S4_OUT, packed + S4_W, arena + S4_SCRATCH);
+    chain_ap(arena + S4_OUT, arena + AP_OUT, packed + AP_W, NULL);
+    chain_gap(arena + AP_OUT, arena + GAP_OUT, packed + GAP_W, NULL);
+    chain_fc1(arena + GAP_OUT, arena + FC1_OUT, packed + FC1_W, NULL);
+    chain_fc2(arena + FC1_OUT, arena + FC2_OUT, packed + FC2_W, NULL);
+    chain_prob(arena + FC2_OUT, out, packed + PROB_W, NULL);
+}
+
+/* net.c.in: the whole net: on the caller's threads, every layer in turn, each split layer's bands shared by its tasks */
+void chain_forward_par(const float *in, float *out, const float *packed, float *arena, const sg_par *par)
+{
+    enum {
+        STEM_OUT = 0,         /* the output of stem */
+        MP_W = 448,           /* the packed weights of mp */
+        MP_OUT = 3360,        /* the output of mp */
+        D1_W = 448,           /* the packed weights of d1 */
+        D1_OUT = 0,           /* the output of d1 */
+        Q1_W = 608,           /* the packed weights of q1 */
+        Q1_OUT = 6720,        /* the output of q1 */
+        Q1_SCRATCH = 10080,   /* the scratch of q1 */
+        P1_W = 896,           /* the packed weights of p1 */
+        P1_OUT = 15120,       /* the output of p1 */
+        E2_W = 1168,          /* the packed weights of e2 */
+        E2_OUT = 0,           /* the output of e2 */
+        D2_W = 2400,          /* the packed weights of d2 */
+        D2_OUT = 15120,       /* the output of d2 */
+        Q2_W = 4272,          /* the packed weights of q2 */
+        Q2_OUT = 0,           /* the output of q2 */
+        Q2_SCRATCH = 4032,    /* the scratch of q2 */
+        P2_W = 7824,          /* the packed weights of p2 */
+        P2_OUT = 4032,        /* the output of p2 */
+        G3_W = 9584,          /* the packed weights of g3 */
+        G3_OUT = 5376,        /* the output of g3 */
+        E4_W = 11344,         /* the packed weights of e4 */
+        E4_OUT = 0,           /* the output of e4 */
+        S4_W = 12544,         /* the packed weights of s4 */
+        S4_OUT = 6720,        /* the output of s4 */
+        S4_SCRATCH = 2688,    /* the scratch of s4 */
+        AP_W = 14208,         /* the packed weights of ap */
+        AP_OUT = 0,           /* the output of ap */
+        GAP_W = 14208,        /* the packed weights of gap */
+        GAP_OUT = 288,        /* the output of gap */
+        FC1_W = 14208,        /* the packed weights of fc1 */
+        FC1_OUT = 0,          /* the output of fc1 */
+        FC2_W = 15216,        /* the packed weights of fc2 */
+        FC2_OUT = 48,         /* the output of fc2 */
+        PROB_W = 15872,       /* the packed weights of prob */
+    };
+    (void)par;
     chain_stem(in, arena + STEM_OUT, packed, NULL);
     chain_mp(arena + STEM_OUT, arena + MP_OUT, packed + MP_W, NULL);
     chain_d1(arena + MP_OUT, arena + D1_OUT, packed + D1_W, NULL);

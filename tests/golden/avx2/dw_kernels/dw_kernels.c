@@ -164,6 +164,13 @@ void dw_kernels_k1(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer k1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k1: the entry point with the arguments of every sg_layer's run */
 static void Run_k1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -433,6 +440,13 @@ void dw_kernels_k2(const float *restrict in, float *restrict out, const float *r
 {
     Dw_k2_5c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer k2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k2: the entry point with the arguments of every sg_layer's run */
@@ -1578,6 +1592,13 @@ void dw_kernels_k3(const float *restrict in, float *restrict out, const float *r
 {
     Dw_k3_8c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer k3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k3: the entry point with the arguments of every sg_layer's run */
@@ -2992,6 +3013,13 @@ void dw_kernels_k4(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer k4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k4(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k4: the entry point with the arguments of every sg_layer's run */
 static void Run_k4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3689,6 +3717,13 @@ void dw_kernels_k5(const float *restrict in, float *restrict out, const float *r
     Dw_k5_8c4p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k5: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k5_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k5(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k5: the entry point with the arguments of every sg_layer's run */
 static void Run_k5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4031,6 +4066,13 @@ void dw_kernels_k6(const float *restrict in, float *restrict out, const float *r
         S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
     };
     Dw_k6_7c4p(in, out, packed, scratch + S1_STAGE);
+}
+
+/* layer.c.in: layer k6: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k6_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k6(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k6: the entry point with the arguments of every sg_layer's run */
@@ -5259,6 +5301,13 @@ void dw_kernels_k7(const float *restrict in, float *restrict out, const float *r
     Dw_k7_8c4p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k7: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k7_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k7(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k7: the entry point with the arguments of every sg_layer's run */
 static void Run_k7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -5913,6 +5962,13 @@ void dw_kernels_k9(const float *restrict in, float *restrict out, const float *r
         S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
     };
     Dw_k9_8c4p(in, out, packed, scratch + S1_STAGE);
+}
+
+/* layer.c.in: layer k9: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k9_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k9(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k9: the entry point with the arguments of every sg_layer's run */
@@ -8977,6 +9033,13 @@ void dw_kernels_k11(const float *restrict in, float *restrict out, const float *
     Dw_k11_8c4p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k11: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k11_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k11(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k11: the entry point with the arguments of every sg_layer's run */
 static void Run_k11(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -10644,6 +10707,13 @@ void dw_kernels_k15(const float *restrict in, float *restrict out, const float *
     Dw_k15_4c4p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k15: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k15_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k15(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k15: the entry point with the arguments of every sg_layer's run */
 static void Run_k15(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -11845,6 +11915,13 @@ void dw_kernels_k15_16(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer k15_16: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k15_16_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k15_16(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k15_16: the entry point with the arguments of every sg_layer's run */
 static void Run_k15_16(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -12231,6 +12308,13 @@ void dw_kernels_k1x7(const float *restrict in, float *restrict out, const float 
 {
     Dw_k1x7_8c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer k1x7: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k1x7_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k1x7(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k1x7: the entry point with the arguments of every sg_layer's run */
@@ -13000,6 +13084,13 @@ void dw_kernels_k7x1(const float *restrict in, float *restrict out, const float 
 {
     Dw_k7x1_3c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer k7x1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k7x1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k7x1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k7x1: the entry point with the arguments of every sg_layer's run */
@@ -15594,6 +15685,13 @@ void dw_kernels_k5x3(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer k5x3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k5x3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k5x3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k5x3: the entry point with the arguments of every sg_layer's run */
 static void Run_k5x3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -16757,6 +16855,13 @@ void dw_kernels_k3x5(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer k3x5: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k3x5_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k3x5(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k3x5: the entry point with the arguments of every sg_layer's run */
 static void Run_k3x5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -17636,6 +17741,13 @@ void dw_kernels_k2x4(const float *restrict in, float *restrict out, const float 
 {
     Dw_k2x4_8c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer k2x4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k2x4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k2x4(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k2x4: the entry point with the arguments of every sg_layer's run */
@@ -19108,6 +19220,13 @@ void dw_kernels_k15x1(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer k15x1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k15x1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k15x1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k15x1: the entry point with the arguments of every sg_layer's run */
 static void Run_k15x1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -19277,6 +19396,13 @@ void dw_kernels_k1x15(const float *restrict in, float *restrict out, const float
 {
     Dw_k1x15_5c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer k1x15: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k1x15_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k1x15(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k1x15: the entry point with the arguments of every sg_layer's run */
@@ -19669,6 +19795,13 @@ void dw_kernels_k9v(const float *restrict in, float *restrict out, const float *
 {
     Dw_k9v_8c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer k9v: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k9v_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k9v(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k9v: the entry point with the arguments of every sg_layer's run */
@@ -20256,6 +20389,13 @@ void dw_kernels_k11x3s2(const float *restrict in, float *restrict out, const flo
         S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
     };
     Dw_k11x3s2_8c4p(in, out, packed, scratch + S1_STAGE);
+}
+
+/* layer.c.in: layer k11x3s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k11x3s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k11x3s2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k11x3s2: the entry point with the arguments of every sg_layer's run */
@@ -21156,6 +21296,13 @@ void dw_kernels_k6x7(const float *restrict in, float *restrict out, const float 
     Dw_k6x7_8c4p2r(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k6x7: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k6x7_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k6x7(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k6x7: the entry point with the arguments of every sg_layer's run */
 static void Run_k6x7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -21783,6 +21930,13 @@ void dw_kernels_k3f(const float *restrict in, float *restrict out, const float *
 {
     Dw_k3f_8c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer k3f: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k3f_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k3f(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k3f: the entry point with the arguments of every sg_layer's run */

@@ -702,6 +702,13 @@ void dw_mult_act_m1c1(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer m1c1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m1c1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m1c1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m1c1: the entry point with the arguments of every sg_layer's run */
 static void Run_m1c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1734,6 +1741,13 @@ void dw_mult_act_m2(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer m2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m2: the entry point with the arguments of every sg_layer's run */
 static void Run_m2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2556,6 +2570,13 @@ void dw_mult_act_m3(const float *restrict in, float *restrict out, const float *
 {
     Dw_m3_15c2p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer m3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m3: the entry point with the arguments of every sg_layer's run */
@@ -3785,6 +3806,13 @@ void dw_mult_act_m4(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer m4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m4(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m4: the entry point with the arguments of every sg_layer's run */
 static void Run_m4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4484,6 +4512,13 @@ void dw_mult_act_m8(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer m8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m8(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m8: the entry point with the arguments of every sg_layer's run */
 static void Run_m8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4923,6 +4958,13 @@ void dw_mult_act_m8c1(const float *restrict in, float *restrict out, const float
     Dw_m8c1_8c4p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer m8c1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m8c1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m8c1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m8c1: the entry point with the arguments of every sg_layer's run */
 static void Run_m8c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -5329,6 +5371,13 @@ void dw_mult_act_m64(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer m64: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m64_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m64(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m64: the entry point with the arguments of every sg_layer's run */
 static void Run_m64(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -5517,6 +5566,13 @@ void dw_mult_act_m64c2(const float *restrict in, float *restrict out, const floa
 {
     Dw_m64c2_64c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer m64c2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m64c2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m64c2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m64c2: the entry point with the arguments of every sg_layer's run */
@@ -6762,6 +6818,13 @@ void dw_mult_act_m2c17(const float *restrict in, float *restrict out, const floa
 {
     Dw_m2c17_8c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer m2c17: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m2c17_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m2c17(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m2c17: the entry point with the arguments of every sg_layer's run */
@@ -9023,6 +9086,13 @@ void dw_mult_act_m3s2(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer m3s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m3s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m3s2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m3s2: the entry point with the arguments of every sg_layer's run */
 static void Run_m3s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -9434,6 +9504,13 @@ void dw_mult_act_m4v(const float *restrict in, float *restrict out, const float 
 {
     Dw_m4v_8c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer m4v: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m4v_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m4v(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m4v: the entry point with the arguments of every sg_layer's run */
@@ -10765,6 +10842,13 @@ void dw_mult_act_m2d2(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer m2d2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m2d2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m2d2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m2d2: the entry point with the arguments of every sg_layer's run */
 static void Run_m2d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -11464,6 +11548,13 @@ void dw_mult_act_nobias(const float *restrict in, float *restrict out, const flo
 {
     Dw_nobias_8c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer nobias: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_nobias_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_nobias(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
@@ -12611,6 +12702,13 @@ void dw_mult_act_a_none(const float *restrict in, float *restrict out, const flo
 {
     Dw_a_none_8c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer a_none: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_a_none_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_a_none(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer a_none: the entry point with the arguments of every sg_layer's run */
@@ -13800,6 +13898,13 @@ void dw_mult_act_a_relu(const float *restrict in, float *restrict out, const flo
 {
     Dw_a_relu_8c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer a_relu: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_a_relu_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_a_relu(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer a_relu: the entry point with the arguments of every sg_layer's run */
@@ -15033,6 +15138,13 @@ void dw_mult_act_a_r6(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer a_r6: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_a_r6_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_a_r6(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer a_r6: the entry point with the arguments of every sg_layer's run */
 static void Run_a_r6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -16264,6 +16376,13 @@ void dw_mult_act_a_mm(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer a_mm: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_a_mm_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_a_mm(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer a_mm: the entry point with the arguments of every sg_layer's run */
 static void Run_a_mm(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -17453,6 +17572,13 @@ void dw_mult_act_a_min(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer a_min: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_a_min_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_a_min(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer a_min: the entry point with the arguments of every sg_layer's run */
 static void Run_a_min(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -18640,6 +18766,13 @@ void dw_mult_act_a_max(const float *restrict in, float *restrict out, const floa
 {
     Dw_a_max_8c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer a_max: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_a_max_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_a_max(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer a_max: the entry point with the arguments of every sg_layer's run */
@@ -20670,6 +20803,13 @@ void dw_mult_act_a_frac(const float *restrict in, float *restrict out, const flo
     (void)scratch;
 }
 
+/* layer.c.in: layer a_frac: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_a_frac_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_a_frac(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer a_frac: the entry point with the arguments of every sg_layer's run */
 static void Run_a_frac(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -21393,6 +21533,13 @@ void dw_mult_act_r_k3(const float *restrict in, float *restrict out, const float
 {
     Dw_r_k3_8c4p(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer r_k3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_r_k3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_r_k3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer r_k3: the entry point with the arguments of every sg_layer's run */
@@ -24112,6 +24259,13 @@ void dw_mult_act_r_k4(const float *restrict in, float *restrict out, const float
 {
     Dw_r_k4_8c4p(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer r_k4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_r_k4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_r_k4(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer r_k4: the entry point with the arguments of every sg_layer's run */
@@ -27314,6 +27468,13 @@ void dw_mult_act_r_d2(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer r_d2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_r_d2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_r_d2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer r_d2: the entry point with the arguments of every sg_layer's run */
 static void Run_r_d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -29650,6 +29811,13 @@ void dw_mult_act_r_tab(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer r_tab: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_r_tab_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_r_tab(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer r_tab: the entry point with the arguments of every sg_layer's run */
 static void Run_r_tab(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -29725,6 +29893,13 @@ void dw_mult_act_r_c1(const float *restrict in, float *restrict out, const float
 {
     Dw_r_c1_1c4p(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer r_c1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_r_c1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_r_c1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer r_c1: the entry point with the arguments of every sg_layer's run */

@@ -2,7 +2,9 @@
  *
  * 25 layers, 293.9k MACs, 5598 parameters.
  * Per layer L: N_L_pack() repacks the TFLite-layout weights (sg_weights)
- * once; N_L() runs the layer.  Shapes and buffer sizes are the macros below.
+ * once; N_L() runs the layer, N_L_par() the same on the caller's threads
+ * (sg_par, at most DW_MULT_ACT_MAX_THREADS; NULL: this thread), bit for bit alike.
+ * Shapes and buffer sizes are the macros below.
  */
 #ifndef DW_MULT_ACT_GENERATED_H
 #define DW_MULT_ACT_GENERATED_H
@@ -14,6 +16,8 @@ extern "C" {
 #endif
 
 #define DW_MULT_ACT_LAYER_COUNT 25
+/* the workers the scratch sizes below hold room for (make gen THREADS=n) */
+#define DW_MULT_ACT_MAX_THREADS 1
 
 /* layer 1 "m1c1": dwconv 15x17x1 -> 15x17x1 */
 #define DW_MULT_ACT_M1C1_IN_H 15
@@ -26,6 +30,7 @@ extern "C" {
 #define DW_MULT_ACT_M1C1_SCRATCH_FLOATS 0
 void dw_mult_act_m1c1_pack(const sg_weights *w, float *packed);
 void dw_mult_act_m1c1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_mult_act_m1c1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 2 "m2": dwconv 7x7x3 -> 7x7x6 */
 #define DW_MULT_ACT_M2_IN_H 7
@@ -38,6 +43,7 @@ void dw_mult_act_m1c1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define DW_MULT_ACT_M2_SCRATCH_FLOATS 0
 void dw_mult_act_m2_pack(const sg_weights *w, float *packed);
 void dw_mult_act_m2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_mult_act_m2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 3 "m3": dwconv 9x8x5 -> 9x8x15 */
 #define DW_MULT_ACT_M3_IN_H 9
@@ -50,6 +56,7 @@ void dw_mult_act_m2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define DW_MULT_ACT_M3_SCRATCH_FLOATS 0
 void dw_mult_act_m3_pack(const sg_weights *w, float *packed);
 void dw_mult_act_m3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_mult_act_m3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 4 "m4": dwconv 8x9x4 -> 8x9x16 */
 #define DW_MULT_ACT_M4_IN_H 8
@@ -62,6 +69,7 @@ void dw_mult_act_m3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define DW_MULT_ACT_M4_SCRATCH_FLOATS 0
 void dw_mult_act_m4_pack(const sg_weights *w, float *packed);
 void dw_mult_act_m4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_mult_act_m4_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 5 "m8": dwconv 13x13x2 -> 13x13x16 */
 #define DW_MULT_ACT_M8_IN_H 13
@@ -74,6 +82,7 @@ void dw_mult_act_m4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define DW_MULT_ACT_M8_SCRATCH_FLOATS 0
 void dw_mult_act_m8_pack(const sg_weights *w, float *packed);
 void dw_mult_act_m8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_mult_act_m8_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 6 "m8c1": dwconv 9x7x1 -> 9x7x8 */
 #define DW_MULT_ACT_M8C1_IN_H 9
@@ -86,6 +95,7 @@ void dw_mult_act_m8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define DW_MULT_ACT_M8C1_SCRATCH_FLOATS 143
 void dw_mult_act_m8c1_pack(const sg_weights *w, float *packed);
 void dw_mult_act_m8c1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_mult_act_m8c1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 7 "m64": dwconv 5x5x1 -> 5x5x64 */
 #define DW_MULT_ACT_M64_IN_H 5
@@ -98,6 +108,7 @@ void dw_mult_act_m8c1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define DW_MULT_ACT_M64_SCRATCH_FLOATS 0
 void dw_mult_act_m64_pack(const sg_weights *w, float *packed);
 void dw_mult_act_m64(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_mult_act_m64_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 8 "m64c2": dwconv 3x3x2 -> 2x2x128 */
 #define DW_MULT_ACT_M64C2_IN_H 3
@@ -110,6 +121,7 @@ void dw_mult_act_m64(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define DW_MULT_ACT_M64C2_SCRATCH_FLOATS 0
 void dw_mult_act_m64c2_pack(const sg_weights *w, float *packed);
 void dw_mult_act_m64c2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_mult_act_m64c2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 9 "m2c17": dwconv 14x14x17 -> 14x14x34 */
 #define DW_MULT_ACT_M2C17_IN_H 14
@@ -122,6 +134,7 @@ void dw_mult_act_m64c2(const float *SG_RESTRICT in, float *SG_RESTRICT out, cons
 #define DW_MULT_ACT_M2C17_SCRATCH_FLOATS 0
 void dw_mult_act_m2c17_pack(const sg_weights *w, float *packed);
 void dw_mult_act_m2c17(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_mult_act_m2c17_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 10 "m3s2": dwconv 13x9x11 -> 7x5x33 */
 #define DW_MULT_ACT_M3S2_IN_H 13
@@ -134,6 +147,7 @@ void dw_mult_act_m2c17(const float *SG_RESTRICT in, float *SG_RESTRICT out, cons
 #define DW_MULT_ACT_M3S2_SCRATCH_FLOATS 0
 void dw_mult_act_m3s2_pack(const sg_weights *w, float *packed);
 void dw_mult_act_m3s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_mult_act_m3s2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 11 "m4v": dwconv 7x9x8 -> 5x7x32 */
 #define DW_MULT_ACT_M4V_IN_H 7
@@ -146,6 +160,7 @@ void dw_mult_act_m3s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define DW_MULT_ACT_M4V_SCRATCH_FLOATS 0
 void dw_mult_act_m4v_pack(const sg_weights *w, float *packed);
 void dw_mult_act_m4v(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_mult_act_m4v_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 12 "m2d2": dwconv 9x9x9 -> 9x9x18 */
 #define DW_MULT_ACT_M2D2_IN_H 9
@@ -158,6 +173,7 @@ void dw_mult_act_m4v(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define DW_MULT_ACT_M2D2_SCRATCH_FLOATS 0
 void dw_mult_act_m2d2_pack(const sg_weights *w, float *packed);
 void dw_mult_act_m2d2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_mult_act_m2d2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 13 "nobias": dwconv 7x9x16 -> 7x9x16 */
 #define DW_MULT_ACT_NOBIAS_IN_H 7
@@ -170,6 +186,7 @@ void dw_mult_act_m2d2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define DW_MULT_ACT_NOBIAS_SCRATCH_FLOATS 0
 void dw_mult_act_nobias_pack(const sg_weights *w, float *packed);
 void dw_mult_act_nobias(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_mult_act_nobias_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 14 "a_none": dwconv 8x7x9 -> 8x7x9 */
 #define DW_MULT_ACT_A_NONE_IN_H 8
@@ -182,6 +199,7 @@ void dw_mult_act_nobias(const float *SG_RESTRICT in, float *SG_RESTRICT out, con
 #define DW_MULT_ACT_A_NONE_SCRATCH_FLOATS 0
 void dw_mult_act_a_none_pack(const sg_weights *w, float *packed);
 void dw_mult_act_a_none(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_mult_act_a_none_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 15 "a_relu": dwconv 8x7x9 -> 8x7x9 */
 #define DW_MULT_ACT_A_RELU_IN_H 8
@@ -194,6 +212,7 @@ void dw_mult_act_a_none(const float *SG_RESTRICT in, float *SG_RESTRICT out, con
 #define DW_MULT_ACT_A_RELU_SCRATCH_FLOATS 0
 void dw_mult_act_a_relu_pack(const sg_weights *w, float *packed);
 void dw_mult_act_a_relu(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_mult_act_a_relu_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 16 "a_r6": dwconv 8x7x9 -> 8x7x9 */
 #define DW_MULT_ACT_A_R6_IN_H 8
@@ -206,6 +225,7 @@ void dw_mult_act_a_relu(const float *SG_RESTRICT in, float *SG_RESTRICT out, con
 #define DW_MULT_ACT_A_R6_SCRATCH_FLOATS 0
 void dw_mult_act_a_r6_pack(const sg_weights *w, float *packed);
 void dw_mult_act_a_r6(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_mult_act_a_r6_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 17 "a_mm": dwconv 8x7x9 -> 8x7x9 */
 #define DW_MULT_ACT_A_MM_IN_H 8
@@ -218,6 +238,7 @@ void dw_mult_act_a_r6(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define DW_MULT_ACT_A_MM_SCRATCH_FLOATS 0
 void dw_mult_act_a_mm_pack(const sg_weights *w, float *packed);
 void dw_mult_act_a_mm(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_mult_act_a_mm_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 18 "a_min": dwconv 8x7x9 -> 8x7x9 */
 #define DW_MULT_ACT_A_MIN_IN_H 8
@@ -230,6 +251,7 @@ void dw_mult_act_a_mm(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define DW_MULT_ACT_A_MIN_SCRATCH_FLOATS 0
 void dw_mult_act_a_min_pack(const sg_weights *w, float *packed);
 void dw_mult_act_a_min(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_mult_act_a_min_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 19 "a_max": dwconv 8x7x9 -> 8x7x9 */
 #define DW_MULT_ACT_A_MAX_IN_H 8
@@ -242,6 +264,7 @@ void dw_mult_act_a_min(const float *SG_RESTRICT in, float *SG_RESTRICT out, cons
 #define DW_MULT_ACT_A_MAX_SCRATCH_FLOATS 0
 void dw_mult_act_a_max_pack(const sg_weights *w, float *packed);
 void dw_mult_act_a_max(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_mult_act_a_max_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 20 "a_frac": dwconv 8x7x7 -> 8x7x14 */
 #define DW_MULT_ACT_A_FRAC_IN_H 8
@@ -254,6 +277,7 @@ void dw_mult_act_a_max(const float *SG_RESTRICT in, float *SG_RESTRICT out, cons
 #define DW_MULT_ACT_A_FRAC_SCRATCH_FLOATS 0
 void dw_mult_act_a_frac_pack(const sg_weights *w, float *packed);
 void dw_mult_act_a_frac(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_mult_act_a_frac_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 21 "r_k3": dwconv 9x13x8 -> 9x13x8 */
 #define DW_MULT_ACT_R_K3_IN_H 9
@@ -266,6 +290,7 @@ void dw_mult_act_a_frac(const float *SG_RESTRICT in, float *SG_RESTRICT out, con
 #define DW_MULT_ACT_R_K3_SCRATCH_FLOATS 0
 void dw_mult_act_r_k3_pack(const sg_weights *w, float *packed);
 void dw_mult_act_r_k3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_mult_act_r_k3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 22 "r_k4": dwconv 7x8x17 -> 7x8x17 */
 #define DW_MULT_ACT_R_K4_IN_H 7
@@ -278,6 +303,7 @@ void dw_mult_act_r_k3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define DW_MULT_ACT_R_K4_SCRATCH_FLOATS 0
 void dw_mult_act_r_k4_pack(const sg_weights *w, float *packed);
 void dw_mult_act_r_k4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_mult_act_r_k4_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 23 "r_d2": dwconv 13x13x5 -> 13x13x5 */
 #define DW_MULT_ACT_R_D2_IN_H 13
@@ -290,6 +316,7 @@ void dw_mult_act_r_k4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define DW_MULT_ACT_R_D2_SCRATCH_FLOATS 0
 void dw_mult_act_r_d2_pack(const sg_weights *w, float *packed);
 void dw_mult_act_r_d2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_mult_act_r_d2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 24 "r_tab": dwconv 8x9x33 -> 8x9x33 */
 #define DW_MULT_ACT_R_TAB_IN_H 8
@@ -302,6 +329,7 @@ void dw_mult_act_r_d2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define DW_MULT_ACT_R_TAB_SCRATCH_FLOATS 0
 void dw_mult_act_r_tab_pack(const sg_weights *w, float *packed);
 void dw_mult_act_r_tab(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_mult_act_r_tab_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 25 "r_c1": dwconv 1x1x1 -> 1x1x1 */
 #define DW_MULT_ACT_R_C1_IN_H 1
@@ -314,6 +342,7 @@ void dw_mult_act_r_tab(const float *SG_RESTRICT in, float *SG_RESTRICT out, cons
 #define DW_MULT_ACT_R_C1_SCRATCH_FLOATS 0
 void dw_mult_act_r_c1_pack(const sg_weights *w, float *packed);
 void dw_mult_act_r_c1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_mult_act_r_c1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer dw_mult_act_layers[DW_MULT_ACT_LAYER_COUNT];

@@ -2,7 +2,9 @@
  *
  * 28 layers, 269.2k MACs, 8599 parameters.
  * Per layer L: N_L_pack() repacks the TFLite-layout weights (sg_weights)
- * once; N_L() runs the layer.  Shapes and buffer sizes are the macros below.
+ * once; N_L() runs the layer, N_L_par() the same on the caller's threads
+ * (sg_par, at most DW_PADDING_MAX_THREADS; NULL: this thread), bit for bit alike.
+ * Shapes and buffer sizes are the macros below.
  */
 #ifndef DW_PADDING_GENERATED_H
 #define DW_PADDING_GENERATED_H
@@ -14,6 +16,8 @@ extern "C" {
 #endif
 
 #define DW_PADDING_LAYER_COUNT 28
+/* the workers the scratch sizes below hold room for (make gen THREADS=n) */
+#define DW_PADDING_MAX_THREADS 1
 
 /* layer 1 "same_s1": dwconv 7x8x8 -> 7x8x8 */
 #define DW_PADDING_SAME_S1_IN_H 7
@@ -26,6 +30,7 @@ extern "C" {
 #define DW_PADDING_SAME_S1_SCRATCH_FLOATS 0
 void dw_padding_same_s1_pack(const sg_weights *w, float *packed);
 void dw_padding_same_s1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_padding_same_s1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 2 "same_s2": dwconv 7x8x9 -> 4x4x9 */
 #define DW_PADDING_SAME_S2_IN_H 7
@@ -38,6 +43,7 @@ void dw_padding_same_s1(const float *SG_RESTRICT in, float *SG_RESTRICT out, con
 #define DW_PADDING_SAME_S2_SCRATCH_FLOATS 0
 void dw_padding_same_s2_pack(const sg_weights *w, float *packed);
 void dw_padding_same_s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_padding_same_s2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 3 "same_k4e": dwconv 8x8x16 -> 4x4x16 */
 #define DW_PADDING_SAME_K4E_IN_H 8
@@ -50,6 +56,7 @@ void dw_padding_same_s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, con
 #define DW_PADDING_SAME_K4E_SCRATCH_FLOATS 0
 void dw_padding_same_k4e_pack(const sg_weights *w, float *packed);
 void dw_padding_same_k4e(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_padding_same_k4e_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 4 "same_k4o": dwconv 9x9x16 -> 5x5x16 */
 #define DW_PADDING_SAME_K4O_IN_H 9
@@ -62,6 +69,7 @@ void dw_padding_same_k4e(const float *SG_RESTRICT in, float *SG_RESTRICT out, co
 #define DW_PADDING_SAME_K4O_SCRATCH_FLOATS 0
 void dw_padding_same_k4o_pack(const sg_weights *w, float *packed);
 void dw_padding_same_k4o(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_padding_same_k4o_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 5 "same_k6s3": dwconv 14x13x7 -> 5x5x7 */
 #define DW_PADDING_SAME_K6S3_IN_H 14
@@ -74,6 +82,7 @@ void dw_padding_same_k4o(const float *SG_RESTRICT in, float *SG_RESTRICT out, co
 #define DW_PADDING_SAME_K6S3_SCRATCH_FLOATS 0
 void dw_padding_same_k6s3_pack(const sg_weights *w, float *packed);
 void dw_padding_same_k6s3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_padding_same_k6s3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 6 "valid_s1": dwconv 9x13x16 -> 7x11x16 */
 #define DW_PADDING_VALID_S1_IN_H 9
@@ -86,6 +95,7 @@ void dw_padding_same_k6s3(const float *SG_RESTRICT in, float *SG_RESTRICT out, c
 #define DW_PADDING_VALID_S1_SCRATCH_FLOATS 0
 void dw_padding_valid_s1_pack(const sg_weights *w, float *packed);
 void dw_padding_valid_s1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_padding_valid_s1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 7 "valid_s2": dwconv 8x8x17 -> 3x3x17 */
 #define DW_PADDING_VALID_S2_IN_H 8
@@ -98,6 +108,7 @@ void dw_padding_valid_s1(const float *SG_RESTRICT in, float *SG_RESTRICT out, co
 #define DW_PADDING_VALID_S2_SCRATCH_FLOATS 0
 void dw_padding_valid_s2_pack(const sg_weights *w, float *packed);
 void dw_padding_valid_s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_padding_valid_s2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 8 "valid_k5": dwconv 5x7x4 -> 1x3x4 */
 #define DW_PADDING_VALID_K5_IN_H 5
@@ -110,6 +121,7 @@ void dw_padding_valid_s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, co
 #define DW_PADDING_VALID_K5_SCRATCH_FLOATS 0
 void dw_padding_valid_k5_pack(const sg_weights *w, float *packed);
 void dw_padding_valid_k5(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_padding_valid_k5_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 9 "int0": dwconv 7x7x9 -> 3x3x9 */
 #define DW_PADDING_INT0_IN_H 7
@@ -122,6 +134,7 @@ void dw_padding_valid_k5(const float *SG_RESTRICT in, float *SG_RESTRICT out, co
 #define DW_PADDING_INT0_SCRATCH_FLOATS 0
 void dw_padding_int0_pack(const sg_weights *w, float *packed);
 void dw_padding_int0(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_padding_int0_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 10 "int1": dwconv 7x7x9 -> 5x5x9 */
 #define DW_PADDING_INT1_IN_H 7
@@ -134,6 +147,7 @@ void dw_padding_int0(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define DW_PADDING_INT1_SCRATCH_FLOATS 0
 void dw_padding_int1_pack(const sg_weights *w, float *packed);
 void dw_padding_int1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_padding_int1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 11 "int2": dwconv 7x7x9 -> 7x7x9 */
 #define DW_PADDING_INT2_IN_H 7
@@ -146,6 +160,7 @@ void dw_padding_int1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define DW_PADDING_INT2_SCRATCH_FLOATS 1089
 void dw_padding_int2_pack(const sg_weights *w, float *packed);
 void dw_padding_int2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_padding_int2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 12 "int4": dwconv 7x7x8 -> 11x11x8 */
 #define DW_PADDING_INT4_IN_H 7
@@ -158,6 +173,7 @@ void dw_padding_int2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define DW_PADDING_INT4_SCRATCH_FLOATS 1800
 void dw_padding_int4_pack(const sg_weights *w, float *packed);
 void dw_padding_int4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_padding_int4_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 13 "int3s2": dwconv 13x15x32 -> 7x8x32 */
 #define DW_PADDING_INT3S2_IN_H 13
@@ -170,6 +186,7 @@ void dw_padding_int4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define DW_PADDING_INT3S2_SCRATCH_FLOATS 12768
 void dw_padding_int3s2_pack(const sg_weights *w, float *packed);
 void dw_padding_int3s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_padding_int3s2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 14 "tab_a": dwconv 13x14x5 -> 12x14x5 */
 #define DW_PADDING_TAB_A_IN_H 13
@@ -182,6 +199,7 @@ void dw_padding_int3s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, cons
 #define DW_PADDING_TAB_A_SCRATCH_FLOATS 0
 void dw_padding_tab_a_pack(const sg_weights *w, float *packed);
 void dw_padding_tab_a(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_padding_tab_a_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 15 "tab_b": dwconv 15x16x17 -> 8x8x17 */
 #define DW_PADDING_TAB_B_IN_H 15
@@ -194,6 +212,7 @@ void dw_padding_tab_a(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define DW_PADDING_TAB_B_SCRATCH_FLOATS 0
 void dw_padding_tab_b_pack(const sg_weights *w, float *packed);
 void dw_padding_tab_b(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_padding_tab_b_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 16 "tab_c": dwconv 9x8x7 -> 7x9x7 */
 #define DW_PADDING_TAB_C_IN_H 9
@@ -206,6 +225,7 @@ void dw_padding_tab_b(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define DW_PADDING_TAB_C_SCRATCH_FLOATS 1365
 void dw_padding_tab_c_pack(const sg_weights *w, float *packed);
 void dw_padding_tab_c(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_padding_tab_c_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 17 "tab_d": dwconv 8x9x33 -> 10x9x33 */
 #define DW_PADDING_TAB_D_IN_H 8
@@ -218,6 +238,7 @@ void dw_padding_tab_c(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define DW_PADDING_TAB_D_SCRATCH_FLOATS 5148
 void dw_padding_tab_d_pack(const sg_weights *w, float *packed);
 void dw_padding_tab_d(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_padding_tab_d_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 18 "big_same": dwconv 3x3x8 -> 3x3x8 */
 #define DW_PADDING_BIG_SAME_IN_H 3
@@ -230,6 +251,7 @@ void dw_padding_tab_d(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define DW_PADDING_BIG_SAME_SCRATCH_FLOATS 0
 void dw_padding_big_same_pack(const sg_weights *w, float *packed);
 void dw_padding_big_same(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_padding_big_same_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 19 "big_1x1": dwconv 1x1x16 -> 1x1x16 */
 #define DW_PADDING_BIG_1X1_IN_H 1
@@ -242,6 +264,7 @@ void dw_padding_big_same(const float *SG_RESTRICT in, float *SG_RESTRICT out, co
 #define DW_PADDING_BIG_1X1_SCRATCH_FLOATS 0
 void dw_padding_big_1x1_pack(const sg_weights *w, float *packed);
 void dw_padding_big_1x1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_padding_big_1x1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 20 "big_k15": dwconv 2x2x3 -> 2x2x3 */
 #define DW_PADDING_BIG_K15_IN_H 2
@@ -254,6 +277,7 @@ void dw_padding_big_1x1(const float *SG_RESTRICT in, float *SG_RESTRICT out, con
 #define DW_PADDING_BIG_K15_SCRATCH_FLOATS 0
 void dw_padding_big_k15_pack(const sg_weights *w, float *packed);
 void dw_padding_big_k15(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_padding_big_k15_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 21 "big_tab": dwconv 2x3x9 -> 6x7x9 */
 #define DW_PADDING_BIG_TAB_IN_H 2
@@ -266,6 +290,7 @@ void dw_padding_big_k15(const float *SG_RESTRICT in, float *SG_RESTRICT out, con
 #define DW_PADDING_BIG_TAB_SCRATCH_FLOATS 990
 void dw_padding_big_tab_pack(const sg_weights *w, float *packed);
 void dw_padding_big_tab(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_padding_big_tab_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 22 "big_tab2": dwconv 1x1x4 -> 1x1x4 */
 #define DW_PADDING_BIG_TAB2_IN_H 1
@@ -278,6 +303,7 @@ void dw_padding_big_tab(const float *SG_RESTRICT in, float *SG_RESTRICT out, con
 #define DW_PADDING_BIG_TAB2_SCRATCH_FLOATS 0
 void dw_padding_big_tab2_pack(const sg_weights *w, float *packed);
 void dw_padding_big_tab2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_padding_big_tab2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 23 "big_d4": dwconv 3x2x15 -> 3x2x15 */
 #define DW_PADDING_BIG_D4_IN_H 3
@@ -290,6 +316,7 @@ void dw_padding_big_tab2(const float *SG_RESTRICT in, float *SG_RESTRICT out, co
 #define DW_PADDING_BIG_D4_SCRATCH_FLOATS 0
 void dw_padding_big_d4_pack(const sg_weights *w, float *packed);
 void dw_padding_big_d4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_padding_big_d4_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 24 "big_bot": dwconv 1x1x1 -> 1x1x1 */
 #define DW_PADDING_BIG_BOT_IN_H 1
@@ -302,6 +329,7 @@ void dw_padding_big_d4(const float *SG_RESTRICT in, float *SG_RESTRICT out, cons
 #define DW_PADDING_BIG_BOT_SCRATCH_FLOATS 0
 void dw_padding_big_bot_pack(const sg_weights *w, float *packed);
 void dw_padding_big_bot(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_padding_big_bot_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 25 "px_s2": dwconv 1x1x16 -> 1x1x16 */
 #define DW_PADDING_PX_S2_IN_H 1
@@ -314,6 +342,7 @@ void dw_padding_big_bot(const float *SG_RESTRICT in, float *SG_RESTRICT out, con
 #define DW_PADDING_PX_S2_SCRATCH_FLOATS 0
 void dw_padding_px_s2_pack(const sg_weights *w, float *packed);
 void dw_padding_px_s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_padding_px_s2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 26 "px_k1": dwconv 1x1x1 -> 1x1x1 */
 #define DW_PADDING_PX_K1_IN_H 1
@@ -326,6 +355,7 @@ void dw_padding_px_s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define DW_PADDING_PX_K1_SCRATCH_FLOATS 0
 void dw_padding_px_k1_pack(const sg_weights *w, float *packed);
 void dw_padding_px_k1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_padding_px_k1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 27 "row": dwconv 1x17x8 -> 1x17x8 */
 #define DW_PADDING_ROW_IN_H 1
@@ -338,6 +368,7 @@ void dw_padding_px_k1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define DW_PADDING_ROW_SCRATCH_FLOATS 0
 void dw_padding_row_pack(const sg_weights *w, float *packed);
 void dw_padding_row(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_padding_row_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 28 "col": dwconv 17x1x5 -> 17x1x5 */
 #define DW_PADDING_COL_IN_H 17
@@ -350,6 +381,7 @@ void dw_padding_row(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define DW_PADDING_COL_SCRATCH_FLOATS 0
 void dw_padding_col_pack(const sg_weights *w, float *packed);
 void dw_padding_col(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_padding_col_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer dw_padding_layers[DW_PADDING_LAYER_COUNT];

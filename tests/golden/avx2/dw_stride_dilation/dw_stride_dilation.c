@@ -471,6 +471,13 @@ void dw_stride_dilation_s2(const float *restrict in, float *restrict out, const 
     (void)scratch;
 }
 
+/* layer.c.in: layer s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -900,6 +907,13 @@ void dw_stride_dilation_s2e(const float *restrict in, float *restrict out, const
     (void)scratch;
 }
 
+/* layer.c.in: layer s2e: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s2e_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s2e(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s2e: the entry point with the arguments of every sg_layer's run */
 static void Run_s2e(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1298,6 +1312,13 @@ void dw_stride_dilation_s3(const float *restrict in, float *restrict out, const 
 {
     Dw_s3_8c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s3: the entry point with the arguments of every sg_layer's run */
@@ -2589,6 +2610,13 @@ void dw_stride_dilation_s1x2(const float *restrict in, float *restrict out, cons
 {
     Dw_s1x2_8c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s1x2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s1x2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s1x2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s1x2: the entry point with the arguments of every sg_layer's run */
@@ -5146,6 +5174,13 @@ void dw_stride_dilation_s2x1(const float *restrict in, float *restrict out, cons
     (void)scratch;
 }
 
+/* layer.c.in: layer s2x1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s2x1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s2x1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s2x1: the entry point with the arguments of every sg_layer's run */
 static void Run_s2x1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -5776,6 +5811,13 @@ void dw_stride_dilation_s3x2(const float *restrict in, float *restrict out, cons
 {
     Dw_s3x2_7c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s3x2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s3x2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s3x2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s3x2: the entry point with the arguments of every sg_layer's run */
@@ -6690,6 +6732,13 @@ void dw_stride_dilation_s2x3(const float *restrict in, float *restrict out, cons
     (void)scratch;
 }
 
+/* layer.c.in: layer s2x3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s2x3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s2x3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s2x3: the entry point with the arguments of every sg_layer's run */
 static void Run_s2x3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7519,6 +7568,13 @@ void dw_stride_dilation_s4(const float *restrict in, float *restrict out, const 
     (void)scratch;
 }
 
+/* layer.c.in: layer s4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s4(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s4: the entry point with the arguments of every sg_layer's run */
 static void Run_s4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7638,6 +7694,13 @@ void dw_stride_dilation_s8(const float *restrict in, float *restrict out, const 
 {
     Dw_s8_5c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s8(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s8: the entry point with the arguments of every sg_layer's run */
@@ -7977,6 +8040,13 @@ void dw_stride_dilation_s3k2(const float *restrict in, float *restrict out, cons
     (void)scratch;
 }
 
+/* layer.c.in: layer s3k2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s3k2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s3k2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s3k2: the entry point with the arguments of every sg_layer's run */
 static void Run_s3k2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -8059,6 +8129,13 @@ void dw_stride_dilation_s3k1v(const float *restrict in, float *restrict out, con
 {
     Dw_s3k1v_8c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s3k1v: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s3k1v_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s3k1v(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s3k1v: the entry point with the arguments of every sg_layer's run */
@@ -8737,6 +8814,13 @@ void dw_stride_dilation_d2(const float *restrict in, float *restrict out, const 
 {
     Dw_d2_8c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer d2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer d2: the entry point with the arguments of every sg_layer's run */
@@ -9872,6 +9956,13 @@ void dw_stride_dilation_d3(const float *restrict in, float *restrict out, const 
     (void)scratch;
 }
 
+/* layer.c.in: layer d3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d3: the entry point with the arguments of every sg_layer's run */
 static void Run_d3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -10571,6 +10662,13 @@ void dw_stride_dilation_d2s2(const float *restrict in, float *restrict out, cons
 {
     Dw_d2s2_8c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer d2s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d2s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d2s2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer d2s2: the entry point with the arguments of every sg_layer's run */
@@ -12785,6 +12883,13 @@ void dw_stride_dilation_d3s2k5(const float *restrict in, float *restrict out, co
     (void)scratch;
 }
 
+/* layer.c.in: layer d3s2k5: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d3s2k5_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d3s2k5(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d3s2k5: the entry point with the arguments of every sg_layer's run */
 static void Run_d3s2k5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -14047,6 +14152,13 @@ void dw_stride_dilation_d1x2(const float *restrict in, float *restrict out, cons
 {
     Dw_d1x2_8c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer d1x2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d1x2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d1x2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer d1x2: the entry point with the arguments of every sg_layer's run */
@@ -15521,6 +15633,13 @@ void dw_stride_dilation_d2x3(const float *restrict in, float *restrict out, cons
     (void)scratch;
 }
 
+/* layer.c.in: layer d2x3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d2x3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d2x3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d2x3: the entry point with the arguments of every sg_layer's run */
 static void Run_d2x3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -15764,6 +15883,13 @@ void dw_stride_dilation_d2s3v(const float *restrict in, float *restrict out, con
 {
     Dw_d2s3v_8c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer d2s3v: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d2s3v_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d2s3v(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer d2s3v: the entry point with the arguments of every sg_layer's run */
@@ -16144,6 +16270,13 @@ void dw_stride_dilation_d8k2(const float *restrict in, float *restrict out, cons
 {
     Dw_d8k2_4c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer d8k2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d8k2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d8k2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer d8k2: the entry point with the arguments of every sg_layer's run */
@@ -16637,6 +16770,13 @@ void dw_stride_dilation_d3x1s13(const float *restrict in, float *restrict out, c
     (void)scratch;
 }
 
+/* layer.c.in: layer d3x1s13: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d3x1s13_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d3x1s13(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d3x1s13: the entry point with the arguments of every sg_layer's run */
 static void Run_d3x1s13(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -16976,6 +17116,13 @@ void dw_stride_dilation_d2s2t(const float *restrict in, float *restrict out, con
 {
     Dw_d2s2t_5c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer d2s2t: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d2s2t_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d2s2t(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer d2s2t: the entry point with the arguments of every sg_layer's run */
@@ -17887,6 +18034,13 @@ void dw_stride_dilation_d3s3(const float *restrict in, float *restrict out, cons
 {
     Dw_d3s3_8c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer d3s3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d3s3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d3s3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer d3s3: the entry point with the arguments of every sg_layer's run */

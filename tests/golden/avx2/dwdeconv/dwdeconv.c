@@ -630,6 +630,13 @@ void dwdeconv_s1(const float *restrict in, float *restrict out, const float *res
     (void)scratch;
 }
 
+/* layer.c.in: layer s1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s1: the entry point with the arguments of every sg_layer's run */
 static void Run_s1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1066,6 +1073,13 @@ void dwdeconv_s2(const float *restrict in, float *restrict out, const float *res
 {
     Up_s2_8c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s2: the entry point with the arguments of every sg_layer's run */
@@ -2037,6 +2051,13 @@ void dwdeconv_s3(const float *restrict in, float *restrict out, const float *res
 {
     Up_s3_8c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s3: the entry point with the arguments of every sg_layer's run */
@@ -3212,6 +3233,13 @@ void dwdeconv_s23(const float *restrict in, float *restrict out, const float *re
     (void)scratch;
 }
 
+/* layer.c.in: layer s23: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s23_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s23(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s23: the entry point with the arguments of every sg_layer's run */
 static void Run_s23(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4195,6 +4223,13 @@ void dwdeconv_s2k4(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer s2k4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s2k4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s2k4(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s2k4: the entry point with the arguments of every sg_layer's run */
 static void Run_s2k4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4932,6 +4967,13 @@ void dwdeconv_s2out(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer s2out: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s2out_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s2out(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s2out: the entry point with the arguments of every sg_layer's run */
 static void Run_s2out(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -5551,6 +5593,13 @@ void dwdeconv_s3out(const float *restrict in, float *restrict out, const float *
 {
     Up_s3out_8c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s3out: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s3out_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s3out(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s3out: the entry point with the arguments of every sg_layer's run */
@@ -6232,6 +6281,13 @@ void dwdeconv_s1d2(const float *restrict in, float *restrict out, const float *r
 {
     Up_s1d2_8c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s1d2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s1d2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s1d2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s1d2: the entry point with the arguments of every sg_layer's run */
@@ -7145,6 +7201,13 @@ void dwdeconv_s2d2(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer s2d2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s2d2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s2d2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s2d2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7968,6 +8031,13 @@ void dwdeconv_v2(const float *restrict in, float *restrict out, const float *res
 {
     Up_v2_8c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer v2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_v2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_v2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer v2: the entry point with the arguments of every sg_layer's run */
@@ -8928,6 +8998,13 @@ void dwdeconv_v2out(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer v2out: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_v2out_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_v2out(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer v2out: the entry point with the arguments of every sg_layer's run */
 static void Run_v2out(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -9375,6 +9452,13 @@ void dwdeconv_v3k2(const float *restrict in, float *restrict out, const float *r
 {
     Up_v3k2_5c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer v3k2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_v3k2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_v3k2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer v3k2: the entry point with the arguments of every sg_layer's run */
@@ -9989,6 +10073,13 @@ void dwdeconv_v3k2out(const float *restrict in, float *restrict out, const float
 {
     Up_v3k2out_5c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer v3k2out: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_v3k2out_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_v3k2out(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer v3k2out: the entry point with the arguments of every sg_layer's run */
@@ -11004,6 +11095,13 @@ void dwdeconv_vd23(const float *restrict in, float *restrict out, const float *r
 {
     Up_vd23_7c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer vd23: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_vd23_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_vd23(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer vd23: the entry point with the arguments of every sg_layer's run */
@@ -12725,6 +12823,13 @@ void dwdeconv_v8(const float *restrict in, float *restrict out, const float *res
     (void)scratch;
 }
 
+/* layer.c.in: layer v8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_v8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_v8(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer v8: the entry point with the arguments of every sg_layer's run */
 static void Run_v8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -12999,6 +13104,13 @@ void dwdeconv_p1(const float *restrict in, float *restrict out, const float *res
 {
     Up_p1_5c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer p1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_p1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_p1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer p1: the entry point with the arguments of every sg_layer's run */
@@ -13440,6 +13552,13 @@ void dwdeconv_p1out(const float *restrict in, float *restrict out, const float *
 {
     Up_p1out_5c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer p1out: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_p1out_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_p1out(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer p1out: the entry point with the arguments of every sg_layer's run */
@@ -14517,6 +14636,13 @@ void dwdeconv_ptab(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer ptab: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_ptab_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_ptab(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer ptab: the entry point with the arguments of every sg_layer's run */
 static void Run_ptab(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -15358,6 +15484,13 @@ void dwdeconv_pd3(const float *restrict in, float *restrict out, const float *re
     (void)scratch;
 }
 
+/* layer.c.in: layer pd3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_pd3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_pd3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer pd3: the entry point with the arguments of every sg_layer's run */
 static void Run_pd3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -15626,6 +15759,13 @@ void dwdeconv_k1s2(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer k1s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_k1s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_k1s2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k1s2: the entry point with the arguments of every sg_layer's run */
 static void Run_k1s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -15722,6 +15862,13 @@ void dwdeconv_k1px(const float *restrict in, float *restrict out, const float *r
 {
     Up_k1px_8c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer k1px: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_k1px_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_k1px(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k1px: the entry point with the arguments of every sg_layer's run */
@@ -15965,6 +16112,13 @@ void dwdeconv_px_s3(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer px_s3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_px_s3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_px_s3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer px_s3: the entry point with the arguments of every sg_layer's run */
 static void Run_px_s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -16165,6 +16319,13 @@ void dwdeconv_px_k7(const float *restrict in, float *restrict out, const float *
 {
     Up_px_k7_8c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer px_k7: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_px_k7_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_px_k7(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer px_k7: the entry point with the arguments of every sg_layer's run */
@@ -16697,6 +16858,13 @@ void dwdeconv_k15(const float *restrict in, float *restrict out, const float *re
 {
     Up_k15_4c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer k15: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_k15_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_k15(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k15: the entry point with the arguments of every sg_layer's run */
@@ -17901,6 +18069,13 @@ void dwdeconv_nobias(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer nobias: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_nobias_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_nobias(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
 static void Run_nobias(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -18742,6 +18917,13 @@ void dwdeconv_amm(const float *restrict in, float *restrict out, const float *re
 {
     Up_amm_8c4p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer amm: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_amm_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_amm(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer amm: the entry point with the arguments of every sg_layer's run */
@@ -21550,6 +21732,13 @@ void dwdeconv_res(const float *restrict in, float *restrict out, const float *re
     (void)scratch;
 }
 
+/* layer.c.in: layer res: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_res_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_res(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer res: the entry point with the arguments of every sg_layer's run */
 static void Run_res(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -23652,6 +23841,13 @@ void dwdeconv_resout(const float *restrict in, float *restrict out, const float 
 {
     Up_resout_8c4p(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer resout: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_resout_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_resout(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer resout: the entry point with the arguments of every sg_layer's run */

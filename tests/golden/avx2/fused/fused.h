@@ -2,7 +2,9 @@
  *
  * 13 layers, 42.74M MACs, 105.4k parameters.
  * Per layer L: N_L_pack() repacks the TFLite-layout weights (sg_weights)
- * once; N_L() runs the layer.  Shapes and buffer sizes are the macros below.
+ * once; N_L() runs the layer, N_L_par() the same on the caller's threads
+ * (sg_par, at most FUSED_MAX_THREADS; NULL: this thread), bit for bit alike.
+ * Shapes and buffer sizes are the macros below.
  */
 #ifndef FUSED_GENERATED_H
 #define FUSED_GENERATED_H
@@ -14,6 +16,8 @@ extern "C" {
 #endif
 
 #define FUSED_LAYER_COUNT 13
+/* the workers the scratch sizes below hold room for (make gen THREADS=n) */
+#define FUSED_MAX_THREADS 1
 
 /* layer 1 "f72": separable 40x40x16 -> 40x40x72 */
 #define FUSED_F72_IN_H 40
@@ -26,6 +30,7 @@ extern "C" {
 #define FUSED_F72_SCRATCH_FLOATS 7680
 void fused_f72_pack(const sg_weights *w, float *packed);
 void fused_f72(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fused_f72_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 2 "small_w": separable 40x40x48 -> 40x40x40 */
 #define FUSED_SMALL_W_IN_H 40
@@ -38,6 +43,7 @@ void fused_f72(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define FUSED_SMALL_W_SCRATCH_FLOATS 7680
 void fused_small_w_pack(const sg_weights *w, float *packed);
 void fused_small_w(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fused_small_w_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 3 "odd": separable 23x37x90 -> 23x37x100 */
 #define FUSED_ODD_IN_H 23
@@ -50,6 +56,7 @@ void fused_small_w(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define FUSED_ODD_SCRATCH_FLOATS 176220
 void fused_odd_pack(const sg_weights *w, float *packed);
 void fused_odd(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fused_odd_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 4 "mult2": separable 30x30x51 -> 15x15x33 */
 #define FUSED_MULT2_IN_H 30
@@ -62,6 +69,7 @@ void fused_odd(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define FUSED_MULT2_SCRATCH_FLOATS 7650
 void fused_mult2_pack(const sg_weights *w, float *packed);
 void fused_mult2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fused_mult2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 5 "dil": separable 45x45x40 -> 23x23x72 */
 #define FUSED_DIL_IN_H 45
@@ -74,6 +82,7 @@ void fused_mult2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const floa
 #define FUSED_DIL_SCRATCH_FLOATS 7360
 void fused_dil_pack(const sg_weights *w, float *packed);
 void fused_dil(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fused_dil_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 6 "band14": separable 14x14x384 -> 14x14x64 */
 #define FUSED_BAND14_IN_H 14
@@ -86,6 +95,7 @@ void fused_dil(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define FUSED_BAND14_SCRATCH_FLOATS 37632
 void fused_band14_pack(const sg_weights *w, float *packed);
 void fused_band14(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fused_band14_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 7 "pairs": separable 24x24x232 -> 24x24x24 */
 #define FUSED_PAIRS_IN_H 24
@@ -98,6 +108,7 @@ void fused_band14(const float *SG_RESTRICT in, float *SG_RESTRICT out, const flo
 #define FUSED_PAIRS_SCRATCH_FLOATS 5568
 void fused_pairs_pack(const sg_weights *w, float *packed);
 void fused_pairs(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fused_pairs_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 8 "pf_pair": separable 80x80x24 -> 80x80x24 */
 #define FUSED_PF_PAIR_IN_H 80
@@ -110,6 +121,7 @@ void fused_pairs(const float *SG_RESTRICT in, float *SG_RESTRICT out, const floa
 #define FUSED_PF_PAIR_SCRATCH_FLOATS 7680
 void fused_pf_pair_pack(const sg_weights *w, float *packed);
 void fused_pf_pair(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fused_pf_pair_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 9 "pf_s2": separable 91x91x20 -> 46x46x40 */
 #define FUSED_PF_S2_IN_H 91
@@ -122,6 +134,7 @@ void fused_pf_pair(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define FUSED_PF_S2_SCRATCH_FLOATS 7360
 void fused_pf_s2_pack(const sg_weights *w, float *packed);
 void fused_pf_s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fused_pf_s2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 10 "pad1024": separable 5x9x512 -> 5x9x24 */
 #define FUSED_PAD1024_IN_H 5
@@ -134,6 +147,7 @@ void fused_pf_s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const floa
 #define FUSED_PAD1024_SCRATCH_FLOATS 36864
 void fused_pad1024_pack(const sg_weights *w, float *packed);
 void fused_pad1024(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fused_pad1024_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 11 "e1": pwconv 26x26x24 -> 26x26x144 */
 #define FUSED_E1_IN_H 26
@@ -146,6 +160,7 @@ void fused_pad1024(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define FUSED_E1_SCRATCH_FLOATS 0
 void fused_e1_pack(const sg_weights *w, float *packed);
 void fused_e1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fused_e1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 12 "s1": separable 26x26x144 -> 26x26x24 */
 #define FUSED_S1_IN_H 26
@@ -158,6 +173,7 @@ void fused_e1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define FUSED_S1_SCRATCH_FLOATS 7488
 void fused_s1_pack(const sg_weights *w, float *packed);
 void fused_s1(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fused_s1_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 13 "s2": separable 26x26x24 -> 26x26x24 */
 #define FUSED_S2_IN_H 26
@@ -170,6 +186,7 @@ void fused_s1(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float 
 #define FUSED_S2_SCRATCH_FLOATS 8112
 void fused_s2_pack(const sg_weights *w, float *packed);
 void fused_s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fused_s2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer fused_layers[FUSED_LAYER_COUNT];

@@ -2261,6 +2261,13 @@ void mbv2_stem(const float *restrict in, float *restrict out, const float *restr
     (void)scratch;
 }
 
+/* layer.c.in: layer stem: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_stem_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_stem(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer stem: the entry point with the arguments of every sg_layer's run */
 static void Run_stem(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3408,6 +3415,13 @@ void mbv2_s1_1(const float *restrict in, float *restrict out, const float *restr
     Pw_s1_1_P112_6x16(scratch, out + 111 * OUT_ROW, packed + S2_W, in, 0, 0);
 }
 
+/* layer.c.in: layer s1_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s1_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s1_1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s1_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s1_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3672,6 +3686,13 @@ void mbv2_e2_1(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e2_1_6x16(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e2_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e2_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e2_1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e2_1: the entry point with the arguments of every sg_layer's run */
@@ -4614,6 +4635,13 @@ void mbv2_s2_1(const float *restrict in, float *restrict out, const float *restr
     Pw_s2_1_S2_4x24(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s2_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s2_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s2_1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s2_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s2_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4878,6 +4906,13 @@ void mbv2_e2_2(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e2_2_6x16(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e2_2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e2_2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e2_2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e2_2: the entry point with the arguments of every sg_layer's run */
@@ -5854,6 +5889,13 @@ void mbv2_s2_2(const float *restrict in, const float *restrict skip, float *rest
     Pw_s2_2_S2_4x24(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s2_2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s2_2_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s2_2(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer s2_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -6117,6 +6159,13 @@ void mbv2_e3_1(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e3_1_6x16(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e3_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e3_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e3_1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e3_1: the entry point with the arguments of every sg_layer's run */
@@ -7245,6 +7294,13 @@ void mbv2_s3_1(const float *restrict in, float *restrict out, const float *restr
     Pw_s3_1_P28_6x16(scratch, out + 27 * OUT_ROW, packed + S2_W, in, 0, 0);
 }
 
+/* layer.c.in: layer s3_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s3_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s3_1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s3_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s3_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7515,6 +7571,13 @@ void mbv2_e3_2(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e3_2_6x16(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e3_2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e3_2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e3_2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e3_2: the entry point with the arguments of every sg_layer's run */
@@ -8703,6 +8766,13 @@ void mbv2_s3_2(const float *restrict in, const float *restrict skip, float *rest
     Pw_s3_2_S2_6x16(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s3_2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s3_2_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s3_2(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer s3_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s3_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -8972,6 +9042,13 @@ void mbv2_e3_3(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e3_3_6x16(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e3_3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e3_3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e3_3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e3_3: the entry point with the arguments of every sg_layer's run */
@@ -10160,6 +10237,13 @@ void mbv2_s3_3(const float *restrict in, const float *restrict skip, float *rest
     Pw_s3_3_S2_6x16(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s3_3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s3_3_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s3_3(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer s3_3: the entry point with the arguments of every sg_layer's run */
 static void Run_s3_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -10429,6 +10513,13 @@ void mbv2_e4_1(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e4_1_6x16(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e4_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e4_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e4_1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e4_1: the entry point with the arguments of every sg_layer's run */
@@ -11332,6 +11423,13 @@ void mbv2_s4_1(const float *restrict in, float *restrict out, const float *restr
     Pw_s4_1_S2_6x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s4_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s4_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s4_1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s4_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s4_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -11602,6 +11700,13 @@ void mbv2_e4_2(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e4_2_6x16(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e4_2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e4_2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e4_2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e4_2: the entry point with the arguments of every sg_layer's run */
@@ -12467,6 +12572,13 @@ void mbv2_s4_2(const float *restrict in, const float *restrict skip, float *rest
     Pw_s4_2_S2_6x16(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s4_2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s4_2_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s4_2(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer s4_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s4_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -12736,6 +12848,13 @@ void mbv2_e4_3(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e4_3_6x16(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e4_3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e4_3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e4_3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e4_3: the entry point with the arguments of every sg_layer's run */
@@ -13601,6 +13720,13 @@ void mbv2_s4_3(const float *restrict in, const float *restrict skip, float *rest
     Pw_s4_3_S2_6x16(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s4_3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s4_3_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s4_3(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer s4_3: the entry point with the arguments of every sg_layer's run */
 static void Run_s4_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -13870,6 +13996,13 @@ void mbv2_e4_4(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e4_4_6x16(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e4_4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e4_4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e4_4(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e4_4: the entry point with the arguments of every sg_layer's run */
@@ -14735,6 +14868,13 @@ void mbv2_s4_4(const float *restrict in, const float *restrict skip, float *rest
     Pw_s4_4_S2_6x16(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s4_4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s4_4_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s4_4(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer s4_4: the entry point with the arguments of every sg_layer's run */
 static void Run_s4_4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -15004,6 +15144,13 @@ void mbv2_e5_1(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e5_1_6x16(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e5_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e5_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e5_1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e5_1: the entry point with the arguments of every sg_layer's run */
@@ -15849,6 +15996,13 @@ void mbv2_s5_1(const float *restrict in, float *restrict out, const float *restr
     Pw_s5_1_S2_6x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s5_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s5_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s5_1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s5_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s5_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -16119,6 +16273,13 @@ void mbv2_e5_2(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e5_2_6x16(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e5_2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e5_2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e5_2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e5_2: the entry point with the arguments of every sg_layer's run */
@@ -17103,6 +17264,13 @@ void mbv2_s5_2(const float *restrict in, const float *restrict skip, float *rest
     Pw_s5_2_S2_6x16(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s5_2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s5_2_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s5_2(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer s5_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s5_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -17372,6 +17540,13 @@ void mbv2_e5_3(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e5_3_6x16(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e5_3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e5_3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e5_3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e5_3: the entry point with the arguments of every sg_layer's run */
@@ -18356,6 +18531,13 @@ void mbv2_s5_3(const float *restrict in, const float *restrict skip, float *rest
     Pw_s5_3_S2_6x16(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s5_3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s5_3_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s5_3(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer s5_3: the entry point with the arguments of every sg_layer's run */
 static void Run_s5_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -18625,6 +18807,13 @@ void mbv2_e6_1(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e6_1_6x16(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e6_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e6_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e6_1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e6_1: the entry point with the arguments of every sg_layer's run */
@@ -19256,6 +19445,13 @@ void mbv2_s6_1(const float *restrict in, float *restrict out, const float *restr
     Pw_s6_1_S2_5x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s6_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s6_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s6_1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s6_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s6_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -19507,6 +19703,13 @@ void mbv2_e6_2(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e6_2_5x16(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e6_2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e6_2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e6_2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e6_2: the entry point with the arguments of every sg_layer's run */
@@ -20740,6 +20943,13 @@ void mbv2_s6_2(const float *restrict in, const float *restrict skip, float *rest
     Pw_s6_2_S2_5x16(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s6_2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s6_2_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s6_2(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer s6_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s6_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -20990,6 +21200,13 @@ void mbv2_e6_3(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e6_3_5x16(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e6_3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e6_3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e6_3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e6_3: the entry point with the arguments of every sg_layer's run */
@@ -22223,6 +22440,13 @@ void mbv2_s6_3(const float *restrict in, const float *restrict skip, float *rest
     Pw_s6_3_S2_5x16(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s6_3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s6_3_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s6_3(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer s6_3: the entry point with the arguments of every sg_layer's run */
 static void Run_s6_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -22473,6 +22697,13 @@ void mbv2_e7_1(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e7_1_5x16(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e7_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e7_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e7_1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e7_1: the entry point with the arguments of every sg_layer's run */
@@ -23688,6 +23919,13 @@ void mbv2_s7_1(const float *restrict in, float *restrict out, const float *restr
     Pw_s7_1_S2_5x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s7_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s7_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s7_1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s7_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s7_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -23941,6 +24179,13 @@ void mbv2_head(const float *restrict in, float *restrict out, const float *restr
     (void)scratch;
 }
 
+/* layer.c.in: layer head: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_head_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_head(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer head: the entry point with the arguments of every sg_layer's run */
 static void Run_head(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -24008,6 +24253,13 @@ void mbv2_pool(const float *restrict in, float *restrict out, const float *restr
     Gpool_pool_32c1p(in, out);
     (void)packed;
     (void)scratch;
+}
+
+/* layer.c.in: layer pool: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_pool_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_pool(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer pool: the entry point with the arguments of every sg_layer's run */
@@ -24141,6 +24393,13 @@ void mbv2_fc(const float *restrict in, float *restrict out, const float *restric
     (void)scratch;
 }
 
+/* layer.c.in: layer fc: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_fc_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_fc(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer fc: the entry point with the arguments of every sg_layer's run */
 static void Run_fc(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -24193,6 +24452,13 @@ void mbv2_prob(const float *restrict in, float *restrict out, const float *restr
     Softmax_prob_1000c1p(in, out);
     (void)packed;
     (void)scratch;
+}
+
+/* layer.c.in: layer prob: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_prob_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_prob(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer prob: the entry point with the arguments of every sg_layer's run */
@@ -24957,6 +25223,143 @@ void mbv2_forward(const float *in, float *out, const float *packed, float *arena
         FC_OUT = 0,               /* the output of fc */
         PROB_W = 3487840,         /* the packed weights of prob */
     };
+    mbv2_stem(in, arena + STEM_OUT, packed, NULL);
+    mbv2_s1_1(arena + STEM_OUT, arena + S1_1_OUT, packed + S1_1_W, arena + S1_1_SCRATCH);
+    mbv2_e2_1(arena + S1_1_OUT, arena + E2_1_OUT, packed + E2_1_W, NULL);
+    mbv2_s2_1(arena + E2_1_OUT, arena + S2_1_OUT, packed + S2_1_W, arena + S2_1_SCRATCH);
+    mbv2_e2_2(arena + S2_1_OUT, arena + E2_2_OUT, packed + E2_2_W, NULL);
+    mbv2_s2_2(arena + E2_2_OUT, arena + S2_1_OUT, arena + S2_2_OUT, packed + S2_2_W, arena + S2_2_SCRATCH);
+    mbv2_e3_1(arena + S2_2_OUT, arena + E3_1_OUT, packed + E3_1_W, NULL);
+    mbv2_s3_1(arena + E3_1_OUT, arena + S3_1_OUT, packed + S3_1_W, arena + S3_1_SCRATCH);
+    mbv2_e3_2(arena + S3_1_OUT, arena + E3_2_OUT, packed + E3_2_W, NULL);
+    mbv2_s3_2(arena + E3_2_OUT, arena + S3_1_OUT, arena + S3_2_OUT, packed + S3_2_W, arena + S3_2_SCRATCH);
+    mbv2_e3_3(arena + S3_2_OUT, arena + E3_3_OUT, packed + E3_3_W, NULL);
+    mbv2_s3_3(arena + E3_3_OUT, arena + S3_2_OUT, arena + S3_3_OUT, packed + S3_3_W, arena + S3_3_SCRATCH);
+    mbv2_e4_1(arena + S3_3_OUT, arena + E4_1_OUT, packed + E4_1_W, NULL);
+    mbv2_s4_1(arena + E4_1_OUT, arena + S4_1_OUT, packed + S4_1_W, arena + S4_1_SCRATCH);
+    mbv2_e4_2(arena + S4_1_OUT, arena + E4_2_OUT, packed + E4_2_W, NULL);
+    mbv2_s4_2(arena + E4_2_OUT, arena + S4_1_OUT, arena + S4_2_OUT, packed + S4_2_W, arena + S4_2_SCRATCH);
+    mbv2_e4_3(arena + S4_2_OUT, arena + E4_3_OUT, packed + E4_3_W, NULL);
+    mbv2_s4_3(arena + E4_3_OUT, arena + S4_2_OUT, arena + S4_3_OUT, packed + S4_3_W, arena + S4_3_SCRATCH);
+    mbv2_e4_4(arena + S4_3_OUT, arena + E4_4_OUT, packed + E4_4_W, NULL);
+    mbv2_s4_4(arena + E4_4_OUT, arena + S4_3_OUT, arena + S4_4_OUT, packed + S4_4_W, arena + S4_4_SCRATCH);
+    mbv2_e5_1(arena + S4_4_OUT, arena + E5_1_OUT, packed + E5_1_W, NULL);
+    mbv2_s5_1(arena + E5_1_OUT, arena + S5_1_OUT, packed + S5_1_W, arena + S5_1_SCRATCH);
+    mbv2_e5_2(arena + S5_1_OUT, arena + E5_2_OUT, packed + E5_2_W, NULL);
+    mbv2_s5_2(arena + E5_2_OUT, arena + S5_1_OUT, arena + S5_2_OUT, packed + S5_2_W, arena + S5_2_SCRATCH);
+    mbv2_e5_3(arena + S5_2_OUT, arena + E5_3_OUT, packed + E5_3_W, NULL);
+    mbv2_s5_3(arena + E5_3_OUT, arena + S5_2_OUT, arena + S5_3_OUT, packed + S5_3_W, arena + S5_3_SCRATCH);
+    mbv2_e6_1(arena + S5_3_OUT, arena + E6_1_OUT, packed + E6_1_W, NULL);
+    mbv2_s6_1(arena + E6_1_OUT, arena + S6_1_OUT, packed + S6_1_W, arena + S6_1_SCRATCH);
+    mbv2_e6_2(arena + S6_1_OUT, arena + E6_2_OUT, packed + E6_2_W, NULL);
+    mbv2_s6_2(arena + E6_2_OUT, arena + S6_1_OUT, arena + S6_2_OUT, packed + S6_2_W, arena + S6_2_SCRATCH);
+    mbv2_e6_3(arena + S6_2_OUT, arena + E6_3_OUT, packed + E6_3_W, NULL);
+    mbv2_s6_3(arena + E6_3_OUT, arena + S6_2_OUT, arena + S6_3_OUT, packed + S6_3_W, arena + S6_3_SCRATCH);
+    mbv2_e7_1(arena + S6_3_OUT, arena + E7_1_OUT, packed + E7_1_W, NULL);
+    mbv2_s7_1(arena + E7_1_OUT, arena + S7_1_OUT, packed + S7_1_W, arena + S7_1_SCRATCH);
+    mbv2_head(arena + S7_1_OUT, arena + HEAD_OUT, packed + HEAD_W, NULL);
+    mbv2_pool(arena + HEAD_OUT, arena + POOL_OUT, packed + POOL_W, NULL);
+    mbv2_fc(arena + POOL_OUT, arena + FC_OUT, packed + FC_W, NULL);
+    mbv2_prob(arena + FC_OUT, out, packed + PROB_W, NULL);
+}
+
+/* net.c.in: the whole net: on the caller's threads, every layer in turn, each split layer's bands shared by its tasks */
+void mbv2_forward_par(const float *in, float *out, const float *packed, float *arena, const sg_par *par)
+{
+    enum {
+        STEM_OUT = 0,             /* the output of stem */
+        S1_1_W = 896,             /* the packed weights of s1_1 */
+        S1_1_OUT = 1204224,       /* the output of s1_1 */
+        S1_1_SCRATCH = 401408,    /* the scratch of s1_1 */
+        E2_1_W = 1744,            /* the packed weights of e2_1 */
+        E2_1_OUT = 0,             /* the output of e2_1 */
+        S2_1_W = 3376,            /* the packed weights of s2_1 */
+        S2_1_OUT = 1505280,       /* the output of s2_1 */
+        S2_1_SCRATCH = 1204224,   /* the scratch of s2_1 */
+        E2_2_W = 6672,            /* the packed weights of e2_2 */
+        E2_2_OUT = 0,             /* the output of e2_2 */
+        S2_2_W = 10272,           /* the packed weights of s2_2 */
+        S2_2_OUT = 903168,        /* the output of s2_2 */
+        S2_2_SCRATCH = 451584,    /* the scratch of s2_2 */
+        E3_1_W = 15200,           /* the packed weights of e3_1 */
+        E3_1_OUT = 0,             /* the output of e3_1 */
+        S3_1_W = 18800,           /* the packed weights of s3_1 */
+        S3_1_OUT = 451584,        /* the output of s3_1 */
+        S3_1_SCRATCH = 476672,    /* the scratch of s3_1 */
+        E3_2_W = 24880,           /* the packed weights of e3_2 */
+        E3_2_OUT = 0,             /* the output of e3_2 */
+        S3_2_W = 31216,           /* the packed weights of s3_2 */
+        S3_2_OUT = 301056,        /* the output of s3_2 */
+        S3_2_SCRATCH = 150528,    /* the scratch of s3_2 */
+        E3_3_W = 39312,           /* the packed weights of e3_3 */
+        E3_3_OUT = 0,             /* the output of e3_3 */
+        S3_3_W = 45648,           /* the packed weights of s3_3 */
+        S3_3_OUT = 326144,        /* the output of s3_3 */
+        S3_3_SCRATCH = 150528,    /* the scratch of s3_3 */
+        E4_1_W = 53744,           /* the packed weights of e4_1 */
+        E4_1_OUT = 0,             /* the output of e4_1 */
+        S4_1_W = 60080,           /* the packed weights of s4_1 */
+        S4_1_OUT = 188160,        /* the output of s4_1 */
+        S4_1_SCRATCH = 150528,    /* the scratch of s4_1 */
+        E4_2_W = 74352,           /* the packed weights of e4_2 */
+        E4_2_OUT = 0,             /* the output of e4_2 */
+        S4_2_W = 99312,           /* the packed weights of s4_2 */
+        S4_2_OUT = 150528,        /* the output of s4_2 */
+        S4_2_SCRATCH = 75264,     /* the scratch of s4_2 */
+        E4_3_W = 127792,          /* the packed weights of e4_3 */
+        E4_3_OUT = 0,             /* the output of e4_3 */
+        S4_3_W = 152752,          /* the packed weights of s4_3 */
+        S4_3_OUT = 163072,        /* the output of s4_3 */
+        S4_3_SCRATCH = 75264,     /* the scratch of s4_3 */
+        E4_4_W = 181232,          /* the packed weights of e4_4 */
+        E4_4_OUT = 0,             /* the output of e4_4 */
+        S4_4_W = 206192,          /* the packed weights of s4_4 */
+        S4_4_OUT = 150528,        /* the output of s4_4 */
+        S4_4_SCRATCH = 75264,     /* the scratch of s4_4 */
+        E5_1_W = 234672,          /* the packed weights of e5_1 */
+        E5_1_OUT = 0,             /* the output of e5_1 */
+        S5_1_W = 259632,          /* the packed weights of s5_1 */
+        S5_1_OUT = 225792,        /* the output of s5_1 */
+        S5_1_SCRATCH = 75264,     /* the scratch of s5_1 */
+        E5_2_W = 300432,          /* the packed weights of e5_2 */
+        E5_2_OUT = 0,             /* the output of e5_2 */
+        S5_2_W = 356304,          /* the packed weights of s5_2 */
+        S5_2_OUT = 244608,        /* the output of s5_2 */
+        S5_2_SCRATCH = 112896,    /* the scratch of s5_2 */
+        E5_3_W = 417456,          /* the packed weights of e5_3 */
+        E5_3_OUT = 0,             /* the output of e5_3 */
+        S5_3_W = 473328,          /* the packed weights of s5_3 */
+        S5_3_OUT = 225792,        /* the output of s5_3 */
+        S5_3_SCRATCH = 112896,    /* the scratch of s5_3 */
+        E6_1_W = 534480,          /* the packed weights of e6_1 */
+        E6_1_OUT = 0,             /* the output of e6_1 */
+        S6_1_W = 590352,          /* the packed weights of s6_1 */
+        S6_1_OUT = 141120,        /* the output of s6_1 */
+        S6_1_SCRATCH = 112896,    /* the scratch of s6_1 */
+        E6_2_W = 688432,          /* the packed weights of e6_2 */
+        E6_2_OUT = 0,             /* the output of e6_2 */
+        S6_2_W = 842992,          /* the packed weights of s6_2 */
+        S6_2_OUT = 94080,         /* the output of s6_2 */
+        S6_2_SCRATCH = 47040,     /* the scratch of s6_2 */
+        E6_3_W = 1006352,         /* the packed weights of e6_3 */
+        E6_3_OUT = 0,             /* the output of e6_3 */
+        S6_3_W = 1160912,         /* the packed weights of s6_3 */
+        S6_3_OUT = 101920,        /* the output of s6_3 */
+        S6_3_SCRATCH = 47040,     /* the scratch of s6_3 */
+        E7_1_W = 1324272,         /* the packed weights of e7_1 */
+        E7_1_OUT = 0,             /* the output of e7_1 */
+        S7_1_W = 1478832,         /* the packed weights of s7_1 */
+        S7_1_OUT = 94080,         /* the output of s7_1 */
+        S7_1_SCRATCH = 47040,     /* the scratch of s7_1 */
+        HEAD_W = 1795952,         /* the packed weights of head */
+        HEAD_OUT = 0,             /* the output of head */
+        POOL_W = 2206832,         /* the packed weights of pool */
+        POOL_OUT = 62720,         /* the output of pool */
+        FC_W = 2206832,           /* the packed weights of fc */
+        FC_OUT = 0,               /* the output of fc */
+        PROB_W = 3487840,         /* the packed weights of prob */
+    };
+    (void)par;
     mbv2_stem(in, arena + STEM_OUT, packed, NULL);
     mbv2_s1_1(arena + STEM_OUT, arena + S1_1_OUT, packed + S1_1_W, arena + S1_1_SCRATCH);
     mbv2_e2_1(arena + S1_1_OUT, arena + E2_1_OUT, packed + E2_1_W, NULL);

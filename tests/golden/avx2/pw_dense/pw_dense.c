@@ -77,6 +77,13 @@ void pw_dense_c1_1(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer c1_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c1_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c1_1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c1_1: the entry point with the arguments of every sg_layer's run */
 static void Run_c1_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -167,6 +174,13 @@ void pw_dense_c1_8(const float *restrict in, float *restrict out, const float *r
 {
     Pw_c1_8_3x8(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer c1_8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c1_8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c1_8(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer c1_8: the entry point with the arguments of every sg_layer's run */
@@ -326,6 +340,13 @@ void pw_dense_c3_4(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer c3_4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c3_4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c3_4(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c3_4: the entry point with the arguments of every sg_layer's run */
 static void Run_c3_4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -426,6 +447,13 @@ void pw_dense_c4_5(const float *restrict in, float *restrict out, const float *r
 {
     Pw_c4_5_4x5(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer c4_5: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c4_5_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c4_5(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer c4_5: the entry point with the arguments of every sg_layer's run */
@@ -537,6 +565,13 @@ void pw_dense_c5_3(const float *restrict in, float *restrict out, const float *r
 {
     Pw_c5_3_5x3(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer c5_3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c5_3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c5_3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer c5_3: the entry point with the arguments of every sg_layer's run */
@@ -753,6 +788,13 @@ void pw_dense_c7_9(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer c7_9: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c7_9_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c7_9(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c7_9: the entry point with the arguments of every sg_layer's run */
 static void Run_c7_9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -886,6 +928,13 @@ void pw_dense_c8_8(const float *restrict in, float *restrict out, const float *r
 {
     Pw_c8_8_8x8(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer c8_8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c8_8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c8_8(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer c8_8: the entry point with the arguments of every sg_layer's run */
@@ -1100,6 +1149,13 @@ void pw_dense_c9_7(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer c9_7: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c9_7_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c9_7(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c9_7: the entry point with the arguments of every sg_layer's run */
 static void Run_c9_7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1311,6 +1367,13 @@ void pw_dense_c15_16(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer c15_16: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c15_16_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c15_16(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c15_16: the entry point with the arguments of every sg_layer's run */
 static void Run_c15_16(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1494,6 +1557,13 @@ void pw_dense_c16_17(const float *restrict in, float *restrict out, const float 
 {
     Pw_c16_17_4x17(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer c16_17: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c16_17_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c16_17(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer c16_17: the entry point with the arguments of every sg_layer's run */
@@ -1692,6 +1762,13 @@ void pw_dense_c17_15(const float *restrict in, float *restrict out, const float 
 {
     Pw_c17_15_5x15(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer c17_15: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c17_15_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c17_15(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer c17_15: the entry point with the arguments of every sg_layer's run */
@@ -1982,6 +2059,13 @@ void pw_dense_c31_33(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer c31_33: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c31_33_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c31_33(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c31_33: the entry point with the arguments of every sg_layer's run */
 static void Run_c31_33(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2206,6 +2290,13 @@ void pw_dense_c32_32(const float *restrict in, float *restrict out, const float 
 {
     Pw_c32_32_6x16(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer c32_32: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c32_32_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c32_32(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer c32_32: the entry point with the arguments of every sg_layer's run */
@@ -2644,6 +2735,13 @@ void pw_dense_c33_31(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer c33_31: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c33_31_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c33_31(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c33_31: the entry point with the arguments of every sg_layer's run */
 static void Run_c33_31(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3048,6 +3146,13 @@ void pw_dense_c48_47(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer c48_47: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c48_47_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c48_47(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c48_47: the entry point with the arguments of every sg_layer's run */
 static void Run_c48_47(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3279,6 +3384,13 @@ void pw_dense_c47_49(const float *restrict in, float *restrict out, const float 
 {
     Pw_c47_49_3x32(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer c47_49: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c47_49_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c47_49(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer c47_49: the entry point with the arguments of every sg_layer's run */
@@ -3537,6 +3649,13 @@ void pw_dense_c64_65(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer c64_65: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c64_65_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c64_65(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c64_65: the entry point with the arguments of every sg_layer's run */
 static void Run_c64_65(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3778,6 +3897,13 @@ void pw_dense_c65_64(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer c65_64: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c65_64_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c65_64(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c65_64: the entry point with the arguments of every sg_layer's run */
 static void Run_c65_64(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3932,6 +4058,13 @@ void pw_dense_c16_96(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer c16_96: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c16_96_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c16_96(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c16_96: the entry point with the arguments of every sg_layer's run */
 static void Run_c16_96(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4079,6 +4212,13 @@ void pw_dense_c96_48(const float *restrict in, float *restrict out, const float 
 {
     Pw_c96_48_4x24(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer c96_48: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c96_48_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c96_48(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer c96_48: the entry point with the arguments of every sg_layer's run */
@@ -4236,6 +4376,13 @@ void pw_dense_c17_1(const float *restrict in, float *restrict out, const float *
 {
     Pw_c17_1_8x1(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer c17_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c17_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c17_1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer c17_1: the entry point with the arguments of every sg_layer's run */
@@ -4471,6 +4618,13 @@ void pw_dense_c1_33(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer c1_33: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c1_33_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c1_33(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c1_33: the entry point with the arguments of every sg_layer's run */
 static void Run_c1_33(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4652,6 +4806,13 @@ void pw_dense_cdef(const float *restrict in, float *restrict out, const float *r
 {
     Pw_cdef_4x24(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer cdef: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_cdef_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_cdef(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer cdef: the entry point with the arguments of every sg_layer's run */
@@ -4836,6 +4997,13 @@ void pw_dense_nobias(const float *restrict in, float *restrict out, const float 
 {
     Pw_nobias_4x17(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer nobias: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_nobias_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_nobias(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
@@ -5065,6 +5233,13 @@ void pw_dense_a_relu(const float *restrict in, float *restrict out, const float 
 {
     Pw_a_relu_5x16(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer a_relu: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_a_relu_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_a_relu(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer a_relu: the entry point with the arguments of every sg_layer's run */
@@ -5316,6 +5491,13 @@ void pw_dense_a_r6(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer a_r6: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_a_r6_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_a_r6(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer a_r6: the entry point with the arguments of every sg_layer's run */
 static void Run_a_r6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -5487,6 +5669,13 @@ void pw_dense_a_mm(const float *restrict in, float *restrict out, const float *r
 {
     Pw_a_mm_3x31(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer a_mm: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_a_mm_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_a_mm(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer a_mm: the entry point with the arguments of every sg_layer's run */
@@ -5714,6 +5903,13 @@ void pw_dense_a_max(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer a_max: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_a_max_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_a_max(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer a_max: the entry point with the arguments of every sg_layer's run */
 static void Run_a_max(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -5906,6 +6102,13 @@ void pw_dense_res8(const float *restrict in, float *restrict out, const float *r
 {
     Pw_res8_8x8(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer res8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_res8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_res8(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer res8: the entry point with the arguments of every sg_layer's run */
@@ -6177,6 +6380,13 @@ void pw_dense_res17(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer res17: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_res17_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_res17(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer res17: the entry point with the arguments of every sg_layer's run */
 static void Run_res17(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -6444,6 +6654,13 @@ void pw_dense_pair_odd(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer pair_odd: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_pair_odd_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_pair_odd(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer pair_odd: the entry point with the arguments of every sg_layer's run */
 static void Run_pair_odd(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -6693,6 +6910,13 @@ void pw_dense_pair40(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer pair40: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_pair40_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_pair40(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer pair40: the entry point with the arguments of every sg_layer's run */
 static void Run_pair40(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -6848,6 +7072,13 @@ void pw_dense_pair8(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer pair8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_pair8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_pair8(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer pair8: the entry point with the arguments of every sg_layer's run */
 static void Run_pair8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -6978,6 +7209,13 @@ void pw_dense_res33(const float *restrict in, float *restrict out, const float *
 {
     Pw_res33_1x24(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer res33: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_res33_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_res33(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer res33: the entry point with the arguments of every sg_layer's run */

@@ -160,6 +160,13 @@ void pw_topology_g2(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer g2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_g2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_g2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer g2: the entry point with the arguments of every sg_layer's run */
 static void Run_g2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -371,6 +378,13 @@ void pw_topology_g4(const float *restrict in, float *restrict out, const float *
 {
     Pw_g4_6x16(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer g4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_g4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_g4(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer g4: the entry point with the arguments of every sg_layer's run */
@@ -602,6 +616,13 @@ void pw_topology_g4odd(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer g4odd: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_g4odd_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_g4odd(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer g4odd: the entry point with the arguments of every sg_layer's run */
 static void Run_g4odd(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -801,6 +822,13 @@ void pw_topology_g3(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer g3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_g3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_g3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer g3: the entry point with the arguments of every sg_layer's run */
 static void Run_g3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -960,6 +988,13 @@ void pw_topology_gcin(const float *restrict in, float *restrict out, const float
 {
     Pw_gcin_8x1(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer gcin: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_gcin_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_gcin(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer gcin: the entry point with the arguments of every sg_layer's run */
@@ -1178,6 +1213,13 @@ void pw_topology_gcin3(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer gcin3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_gcin3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_gcin3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer gcin3: the entry point with the arguments of every sg_layer's run */
 static void Run_gcin3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1343,6 +1385,13 @@ void pw_topology_g16res(const float *restrict in, float *restrict out, const flo
     (void)scratch;
 }
 
+/* layer.c.in: layer g16res: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_g16res_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_g16res(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer g16res: the entry point with the arguments of every sg_layer's run */
 static void Run_g16res(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1468,6 +1517,13 @@ void pw_topology_g2px(const float *restrict in, float *restrict out, const float
 {
     Pw_g2px_1x24(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer g2px: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_g2px_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_g2px(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer g2px: the entry point with the arguments of every sg_layer's run */
@@ -1630,6 +1686,13 @@ void pw_topology_t1wrap(const float *restrict in, float *restrict out, const flo
     (void)scratch;
 }
 
+/* layer.c.in: layer t1wrap: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t1wrap_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t1wrap(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer t1wrap: the entry point with the arguments of every sg_layer's run */
 static void Run_t1wrap(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1758,6 +1821,13 @@ void pw_topology_t1down(const float *restrict in, float *restrict out, const flo
 {
     Pw_t1down_4x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer t1down: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t1down_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t1down(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer t1down: the entry point with the arguments of every sg_layer's run */
@@ -1998,6 +2068,13 @@ void pw_topology_t1one(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer t1one: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t1one_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t1one(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer t1one: the entry point with the arguments of every sg_layer's run */
 static void Run_t1one(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2170,6 +2247,13 @@ void pw_topology_t1cls(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer t1cls: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t1cls_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t1cls(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer t1cls: the entry point with the arguments of every sg_layer's run */
 static void Run_t1cls(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2252,6 +2336,13 @@ void pw_topology_t1full(const float *restrict in, float *restrict out, const flo
 {
     Pw_t1full_1x9(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer t1full: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t1full_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t1full(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer t1full: the entry point with the arguments of every sg_layer's run */
@@ -2406,6 +2497,13 @@ void pw_topology_t2mix(const float *restrict in, float *restrict out, const floa
 {
     Pw_t2mix_4x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer t2mix: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t2mix_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t2mix(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer t2mix: the entry point with the arguments of every sg_layer's run */
@@ -2590,6 +2688,13 @@ void pw_topology_t2res(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer t2res: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t2res_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t2res(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer t2res: the entry point with the arguments of every sg_layer's run */
 static void Run_t2res(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2741,6 +2846,13 @@ void pw_topology_t2rows(const float *restrict in, float *restrict out, const flo
 {
     Pw_t2rows_8x8(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer t2rows: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t2rows_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t2rows(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer t2rows: the entry point with the arguments of every sg_layer's run */
@@ -2952,6 +3064,13 @@ void pw_topology_t2odd(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer t2odd: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t2odd_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t2odd(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer t2odd: the entry point with the arguments of every sg_layer's run */
 static void Run_t2odd(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3143,6 +3262,13 @@ void pw_topology_t3a(const float *restrict in, float *restrict out, const float 
 {
     Pw_t3a_8x6(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer t3a: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t3a_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t3a(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer t3a: the entry point with the arguments of every sg_layer's run */
@@ -3340,6 +3466,13 @@ void pw_topology_t3b(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer t3b: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t3b_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t3b(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer t3b: the entry point with the arguments of every sg_layer's run */
 static void Run_t3b(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3467,6 +3600,13 @@ void pw_topology_t3c(const float *restrict in, float *restrict out, const float 
 {
     Pw_t3c_1x4(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer t3c: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t3c_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t3c(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer t3c: the entry point with the arguments of every sg_layer's run */
@@ -3684,6 +3824,13 @@ void pw_topology_t3one(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer t3one: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t3one_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t3one(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer t3one: the entry point with the arguments of every sg_layer's run */
 static void Run_t3one(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3891,6 +4038,13 @@ void pw_topology_t4(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer t4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t4(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer t4: the entry point with the arguments of every sg_layer's run */
 static void Run_t4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4082,6 +4236,13 @@ void pw_topology_t8(const float *restrict in, float *restrict out, const float *
 {
     Pw_t8_8x2(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer t8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t8(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer t8: the entry point with the arguments of every sg_layer's run */

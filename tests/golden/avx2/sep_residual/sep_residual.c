@@ -926,6 +926,13 @@ void sep_residual_a1(const float *restrict in, float *restrict out, const float 
     Pw_a1_S2_6x16(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer a1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_a1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_a1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer a1: the entry point with the arguments of every sg_layer's run */
 static void Run_a1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1799,6 +1806,13 @@ void sep_residual_a2(const float *restrict in, float *restrict out, const float 
     };
     Dw_a2_S1_8c4p(in, scratch, packed);
     Pw_a2_S2_4x4(scratch, out, packed + S2_W, in);
+}
+
+/* layer.c.in: layer a2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_a2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_a2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer a2: the entry point with the arguments of every sg_layer's run */
@@ -2696,6 +2710,13 @@ void sep_residual_a3(const float *restrict in, const float *restrict skip, float
     Pw_a3_S2_8x8(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer a3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_a3_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_a3(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer a3: the entry point with the arguments of every sg_layer's run */
 static void Run_a3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3053,6 +3074,13 @@ void sep_residual_b1(const float *restrict in, float *restrict out, const float 
 {
     Pw_b1_3x32(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer b1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_b1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_b1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer b1: the entry point with the arguments of every sg_layer's run */
@@ -4629,6 +4657,13 @@ void sep_residual_b2(const float *restrict in, const float *restrict skip, float
     Pw_b2_S2_4x17(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer b2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_b2_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_b2(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer b2: the entry point with the arguments of every sg_layer's run */
 static void Run_b2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4964,6 +4999,13 @@ void sep_residual_b3(const float *restrict in, float *restrict out, const float 
 {
     Pw_b3_4x24(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer b3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_b3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_b3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer b3: the entry point with the arguments of every sg_layer's run */
@@ -6540,6 +6582,13 @@ void sep_residual_b4(const float *restrict in, const float *restrict skip, float
     Pw_b4_S2_4x17(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer b4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_b4_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_b4(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer b4: the entry point with the arguments of every sg_layer's run */
 static void Run_b4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7426,6 +7475,13 @@ void sep_residual_b5(const float *restrict in, const float *restrict skip, float
     };
     Dw_b5_S1_8c4p(in, scratch, packed, scratch + S1_STAGE);
     Pw_b5_S2_4x17(scratch, out, packed + S2_W, skip);
+}
+
+/* layer.c.in: layer b5: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_b5_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_b5(in, skip, out, packed, scratch);
 }
 
 /* layer.c.in: layer b5: the entry point with the arguments of every sg_layer's run */
@@ -8335,6 +8391,13 @@ void sep_residual_c1(const float *restrict in, float *restrict out, const float 
     Pw_c1_S2_6x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer c1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_c1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_c1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c1: the entry point with the arguments of every sg_layer's run */
 static void Run_c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -9095,6 +9158,13 @@ void sep_residual_c2(const float *restrict in, float *restrict out, const float 
     };
     Dw_c2_S1_8c4p(in, scratch, packed);
     Pw_c2_S2_4x4(scratch, out, packed + S2_W, in);
+}
+
+/* layer.c.in: layer c2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_c2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_c2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer c2: the entry point with the arguments of every sg_layer's run */
@@ -9883,6 +9953,13 @@ void sep_residual_c3(const float *restrict in, const float *restrict skip, float
     };
     Dw_c3_S1_8c4p(in, scratch, packed);
     Pw_c3_S2_8x4(scratch, out, packed + S2_W, skip);
+}
+
+/* layer.c.in: layer c3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_c3_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_c3(in, skip, out, packed, scratch);
 }
 
 /* layer.c.in: layer c3: the entry point with the arguments of every sg_layer's run */
@@ -10917,6 +10994,13 @@ void sep_residual_d1(const float *restrict in, float *restrict out, const float 
     Pw_d1_S2_3x31(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer d1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_d1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_d1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d1: the entry point with the arguments of every sg_layer's run */
 static void Run_d1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -11624,6 +11708,13 @@ void sep_residual_d2(const float *restrict in, float *restrict out, const float 
         S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
     };
     Dw_d2_8c4p(in, out, packed, scratch + S1_STAGE);
+}
+
+/* layer.c.in: layer d2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_d2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_d2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer d2: the entry point with the arguments of every sg_layer's run */
@@ -14288,6 +14379,13 @@ void sep_residual_d3(const float *restrict in, const float *restrict skip, float
     Pw_d3_S2_4x4(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer d3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_d3_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_d3(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer d3: the entry point with the arguments of every sg_layer's run */
 static void Run_d3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -15766,6 +15864,13 @@ void sep_residual_t1(const float *restrict in, float *restrict out, const float 
     Pw_t1_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer t1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_t1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_t1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer t1: the entry point with the arguments of every sg_layer's run */
 static void Run_t1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -17165,6 +17270,13 @@ void sep_residual_gdw(const float *restrict in, float *restrict out, const float
     };
     Dw_gdw_S1_8c4p(in, scratch, packed);
     Pw_gdw_S2_8x1(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer gdw: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_gdw_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_gdw(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer gdw: the entry point with the arguments of every sg_layer's run */
@@ -19542,6 +19654,13 @@ void sep_residual_rnb(const float *restrict in, float *restrict out, const float
     Pw_rnb_S2_6x9(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer rnb: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_rnb_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_rnb(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer rnb: the entry point with the arguments of every sg_layer's run */
 static void Run_rnb(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -19756,6 +19875,13 @@ void sep_residual_rpx(const float *restrict in, float *restrict out, const float
     };
     Dw_rpx_S1_8c4p(in, scratch, packed);
     Pw_rpx_S2_1x24(scratch, out, packed + S2_W, in);
+}
+
+/* layer.c.in: layer rpx: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_rpx_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_rpx(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer rpx: the entry point with the arguments of every sg_layer's run */

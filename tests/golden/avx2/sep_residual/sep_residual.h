@@ -2,7 +2,9 @@
  *
  * 18 layers, 1.04M MACs, 16.1k parameters.
  * Per layer L: N_L_pack() repacks the TFLite-layout weights (sg_weights)
- * once; N_L() runs the layer.  Shapes and buffer sizes are the macros below.
+ * once; N_L() runs the layer, N_L_par() the same on the caller's threads
+ * (sg_par, at most SEP_RESIDUAL_MAX_THREADS; NULL: this thread), bit for bit alike.
+ * Shapes and buffer sizes are the macros below.
  */
 #ifndef SEP_RESIDUAL_GENERATED_H
 #define SEP_RESIDUAL_GENERATED_H
@@ -14,6 +16,8 @@ extern "C" {
 #endif
 
 #define SEP_RESIDUAL_LAYER_COUNT 18
+/* the workers the scratch sizes below hold room for (make gen THREADS=n) */
+#define SEP_RESIDUAL_MAX_THREADS 1
 
 /* layer 1 "a1": separable 9x9x16 -> 9x9x16 */
 #define SEP_RESIDUAL_A1_IN_H 9
@@ -26,6 +30,7 @@ extern "C" {
 #define SEP_RESIDUAL_A1_SCRATCH_FLOATS 1296
 void sep_residual_a1_pack(const sg_weights *w, float *packed);
 void sep_residual_a1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_residual_a1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 2 "a2": separable 9x9x16 -> 9x9x16 */
 #define SEP_RESIDUAL_A2_IN_H 9
@@ -38,6 +43,7 @@ void sep_residual_a1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define SEP_RESIDUAL_A2_SCRATCH_FLOATS 1296
 void sep_residual_a2_pack(const sg_weights *w, float *packed);
 void sep_residual_a2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_residual_a2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 3 "a3": separable 9x9x16 -> 9x9x16 */
 #define SEP_RESIDUAL_A3_IN_H 9
@@ -50,6 +56,7 @@ void sep_residual_a2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define SEP_RESIDUAL_A3_SCRATCH_FLOATS 5296
 void sep_residual_a3_pack(const sg_weights *w, float *packed);
 void sep_residual_a3(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_residual_a3_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 4 "b1": pwconv 13x13x17 -> 13x13x51 */
 #define SEP_RESIDUAL_B1_IN_H 13
@@ -62,6 +69,7 @@ void sep_residual_a3(const float *SG_RESTRICT in, const float *SG_RESTRICT skip,
 #define SEP_RESIDUAL_B1_SCRATCH_FLOATS 0
 void sep_residual_b1_pack(const sg_weights *w, float *packed);
 void sep_residual_b1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_residual_b1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 5 "b2": separable 13x13x51 -> 13x13x17 */
 #define SEP_RESIDUAL_B2_IN_H 13
@@ -74,6 +82,7 @@ void sep_residual_b1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define SEP_RESIDUAL_B2_SCRATCH_FLOATS 8619
 void sep_residual_b2_pack(const sg_weights *w, float *packed);
 void sep_residual_b2(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_residual_b2_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 6 "b3": pwconv 13x13x17 -> 13x13x34 */
 #define SEP_RESIDUAL_B3_IN_H 13
@@ -86,6 +95,7 @@ void sep_residual_b2(const float *SG_RESTRICT in, const float *SG_RESTRICT skip,
 #define SEP_RESIDUAL_B3_SCRATCH_FLOATS 0
 void sep_residual_b3_pack(const sg_weights *w, float *packed);
 void sep_residual_b3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_residual_b3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 7 "b4": separable 13x13x34 -> 13x13x17 */
 #define SEP_RESIDUAL_B4_IN_H 13
@@ -98,6 +108,7 @@ void sep_residual_b3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define SEP_RESIDUAL_B4_SCRATCH_FLOATS 5746
 void sep_residual_b4_pack(const sg_weights *w, float *packed);
 void sep_residual_b4(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_residual_b4_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 8 "b5": separable 13x13x17 -> 13x13x17 */
 #define SEP_RESIDUAL_B5_IN_H 13
@@ -110,6 +121,7 @@ void sep_residual_b4(const float *SG_RESTRICT in, const float *SG_RESTRICT skip,
 #define SEP_RESIDUAL_B5_SCRATCH_FLOATS 7786
 void sep_residual_b5_pack(const sg_weights *w, float *packed);
 void sep_residual_b5(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_residual_b5_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 9 "c1": separable 15x15x8 -> 8x8x16 */
 #define SEP_RESIDUAL_C1_IN_H 15
@@ -122,6 +134,7 @@ void sep_residual_b5(const float *SG_RESTRICT in, const float *SG_RESTRICT skip,
 #define SEP_RESIDUAL_C1_SCRATCH_FLOATS 512
 void sep_residual_c1_pack(const sg_weights *w, float *packed);
 void sep_residual_c1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_residual_c1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 10 "c2": separable 8x8x16 -> 8x8x16 */
 #define SEP_RESIDUAL_C2_IN_H 8
@@ -134,6 +147,7 @@ void sep_residual_c1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define SEP_RESIDUAL_C2_SCRATCH_FLOATS 1024
 void sep_residual_c2_pack(const sg_weights *w, float *packed);
 void sep_residual_c2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_residual_c2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 11 "c3": separable 8x8x16 -> 8x8x16 */
 #define SEP_RESIDUAL_C3_IN_H 8
@@ -146,6 +160,7 @@ void sep_residual_c2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define SEP_RESIDUAL_C3_SCRATCH_FLOATS 1024
 void sep_residual_c3_pack(const sg_weights *w, float *packed);
 void sep_residual_c3(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_residual_c3_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 12 "d1": separable 7x9x33 -> 4x5x31 */
 #define SEP_RESIDUAL_D1_IN_H 7
@@ -158,6 +173,7 @@ void sep_residual_c3(const float *SG_RESTRICT in, const float *SG_RESTRICT skip,
 #define SEP_RESIDUAL_D1_SCRATCH_FLOATS 660
 void sep_residual_d1_pack(const sg_weights *w, float *packed);
 void sep_residual_d1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_residual_d1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 13 "d2": dwconv 4x5x31 -> 4x5x31 */
 #define SEP_RESIDUAL_D2_IN_H 4
@@ -170,6 +186,7 @@ void sep_residual_d1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define SEP_RESIDUAL_D2_SCRATCH_FLOATS 2232
 void sep_residual_d2_pack(const sg_weights *w, float *packed);
 void sep_residual_d2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_residual_d2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 14 "d3": separable 4x5x31 -> 4x5x31 */
 #define SEP_RESIDUAL_D3_IN_H 4
@@ -182,6 +199,7 @@ void sep_residual_d2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define SEP_RESIDUAL_D3_SCRATCH_FLOATS 1860
 void sep_residual_d3_pack(const sg_weights *w, float *packed);
 void sep_residual_d3(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_residual_d3_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 15 "t1": separable 7x7x8 -> 7x7x9 */
 #define SEP_RESIDUAL_T1_IN_H 7
@@ -194,6 +212,7 @@ void sep_residual_d3(const float *SG_RESTRICT in, const float *SG_RESTRICT skip,
 #define SEP_RESIDUAL_T1_SCRATCH_FLOATS 1176
 void sep_residual_t1_pack(const sg_weights *w, float *packed);
 void sep_residual_t1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_residual_t1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 16 "gdw": separable 5x9x8 -> 5x9x16 */
 #define SEP_RESIDUAL_GDW_IN_H 5
@@ -206,6 +225,7 @@ void sep_residual_t1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define SEP_RESIDUAL_GDW_SCRATCH_FLOATS 720
 void sep_residual_gdw_pack(const sg_weights *w, float *packed);
 void sep_residual_gdw(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_residual_gdw_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 17 "rnb": separable 14x13x9 -> 14x13x9 */
 #define SEP_RESIDUAL_RNB_IN_H 14
@@ -218,6 +238,7 @@ void sep_residual_gdw(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define SEP_RESIDUAL_RNB_SCRATCH_FLOATS 1638
 void sep_residual_rnb_pack(const sg_weights *w, float *packed);
 void sep_residual_rnb(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_residual_rnb_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 18 "rpx": separable 1x1x65 -> 1x1x65 */
 #define SEP_RESIDUAL_RPX_IN_H 1
@@ -230,6 +251,7 @@ void sep_residual_rnb(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define SEP_RESIDUAL_RPX_SCRATCH_FLOATS 65
 void sep_residual_rpx_pack(const sg_weights *w, float *packed);
 void sep_residual_rpx(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_residual_rpx_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer sep_residual_layers[SEP_RESIDUAL_LAYER_COUNT];

@@ -2,7 +2,9 @@
  *
  * 15 layers, 477.2k MACs, 8491 parameters.
  * Per layer L: N_L_pack() repacks the TFLite-layout weights (sg_weights)
- * once; N_L() runs the layer.  Shapes and buffer sizes are the macros below.
+ * once; N_L() runs the layer, N_L_par() the same on the caller's threads
+ * (sg_par, at most SKIPS_MAX_THREADS; NULL: this thread), bit for bit alike.
+ * Shapes and buffer sizes are the macros below.
  */
 #ifndef SKIPS_GENERATED_H
 #define SKIPS_GENERATED_H
@@ -14,6 +16,8 @@ extern "C" {
 #endif
 
 #define SKIPS_LAYER_COUNT 15
+/* the workers the scratch sizes below hold room for (make gen THREADS=n) */
+#define SKIPS_MAX_THREADS 1
 
 /* layer 1 "x1": pwconv 9x11x16 -> 9x11x48 */
 #define SKIPS_X1_IN_H 9
@@ -26,6 +30,7 @@ extern "C" {
 #define SKIPS_X1_SCRATCH_FLOATS 0
 void skips_x1_pack(const sg_weights *w, float *packed);
 void skips_x1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void skips_x1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 2 "x2": separable 9x11x48 -> 9x11x16 */
 #define SKIPS_X2_IN_H 9
@@ -38,6 +43,7 @@ void skips_x1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define SKIPS_X2_SCRATCH_FLOATS 4752
 void skips_x2_pack(const sg_weights *w, float *packed);
 void skips_x2(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void skips_x2_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 3 "x3": dwconv 9x11x16 -> 9x11x16 */
 #define SKIPS_X3_IN_H 9
@@ -50,6 +56,7 @@ void skips_x2(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float 
 #define SKIPS_X3_SCRATCH_FLOATS 0
 void skips_x3_pack(const sg_weights *w, float *packed);
 void skips_x3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void skips_x3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 4 "x4": pwconv 9x11x16 -> 9x11x16 */
 #define SKIPS_X4_IN_H 9
@@ -62,6 +69,7 @@ void skips_x3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define SKIPS_X4_SCRATCH_FLOATS 0
 void skips_x4_pack(const sg_weights *w, float *packed);
 void skips_x4(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void skips_x4_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 5 "x5": bottleneck 9x11x16 -> 9x11x16 */
 #define SKIPS_X5_IN_H 9
@@ -74,6 +82,7 @@ void skips_x4(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float 
 #define SKIPS_X5_SCRATCH_FLOATS 960
 void skips_x5_pack(const sg_weights *w, float *packed);
 void skips_x5(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void skips_x5_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 6 "x6": dwconv 9x11x16 -> 9x11x32 */
 #define SKIPS_X6_IN_H 9
@@ -86,6 +95,7 @@ void skips_x5(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float 
 #define SKIPS_X6_SCRATCH_FLOATS 3120
 void skips_x6_pack(const sg_weights *w, float *packed);
 void skips_x6(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void skips_x6_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 7 "x7": pwconv 9x11x32 -> 9x11x16 */
 #define SKIPS_X7_IN_H 9
@@ -98,6 +108,7 @@ void skips_x6(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define SKIPS_X7_SCRATCH_FLOATS 0
 void skips_x7_pack(const sg_weights *w, float *packed);
 void skips_x7(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void skips_x7_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 8 "x8": dwconv 9x11x16 -> 5x6x16 */
 #define SKIPS_X8_IN_H 9
@@ -110,6 +121,7 @@ void skips_x7(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float 
 #define SKIPS_X8_SCRATCH_FLOATS 0
 void skips_x8_pack(const sg_weights *w, float *packed);
 void skips_x8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void skips_x8_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 9 "x9": dwdeconv 5x6x16 -> 9x11x16 */
 #define SKIPS_X9_IN_H 5
@@ -122,6 +134,7 @@ void skips_x8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define SKIPS_X9_SCRATCH_FLOATS 0
 void skips_x9_pack(const sg_weights *w, float *packed);
 void skips_x9(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void skips_x9_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 10 "x10": separable 9x11x16 -> 5x6x33 */
 #define SKIPS_X10_IN_H 9
@@ -134,6 +147,7 @@ void skips_x9(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float 
 #define SKIPS_X10_SCRATCH_FLOATS 480
 void skips_x10_pack(const sg_weights *w, float *packed);
 void skips_x10(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void skips_x10_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 11 "x11": pwconv 5x6x33 -> 5x6x33 */
 #define SKIPS_X11_IN_H 5
@@ -146,6 +160,7 @@ void skips_x10(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define SKIPS_X11_SCRATCH_FLOATS 0
 void skips_x11_pack(const sg_weights *w, float *packed);
 void skips_x11(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void skips_x11_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 12 "x12": separable 5x6x33 -> 5x6x33 */
 #define SKIPS_X12_IN_H 5
@@ -158,6 +173,7 @@ void skips_x11(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define SKIPS_X12_SCRATCH_FLOATS 990
 void skips_x12_pack(const sg_weights *w, float *packed);
 void skips_x12(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void skips_x12_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 13 "x13": dwconv 5x6x33 -> 5x6x33 */
 #define SKIPS_X13_IN_H 5
@@ -170,6 +186,7 @@ void skips_x12(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float
 #define SKIPS_X13_SCRATCH_FLOATS 0
 void skips_x13_pack(const sg_weights *w, float *packed);
 void skips_x13(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void skips_x13_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 14 "x14": pwconv 5x6x33 -> 5x6x33 */
 #define SKIPS_X14_IN_H 5
@@ -182,6 +199,7 @@ void skips_x13(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define SKIPS_X14_SCRATCH_FLOATS 0
 void skips_x14_pack(const sg_weights *w, float *packed);
 void skips_x14(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void skips_x14_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 15 "x15": pwconv 5x6x33 -> 5x6x8 */
 #define SKIPS_X15_IN_H 5
@@ -194,6 +212,7 @@ void skips_x14(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float
 #define SKIPS_X15_SCRATCH_FLOATS 0
 void skips_x15_pack(const sg_weights *w, float *packed);
 void skips_x15(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void skips_x15_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* The whole net (one chain).  skips_pack() packs every layer's
  * weights (w[i]: layer i's sg_weights) once into packed; skips_forward()
@@ -211,6 +230,8 @@ void skips_x15(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define SKIPS_ARENA_FLOATS 11088
 void skips_pack(const sg_weights w[SKIPS_LAYER_COUNT], float *packed);
 void skips_forward(const float *in, float *out, const float *packed, float *arena);
+/* skips_forward on the caller's threads (SPEC 11): the same output bit for bit */
+void skips_forward_par(const float *in, float *out, const float *packed, float *arena, const sg_par *par);
 
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer skips_layers[SKIPS_LAYER_COUNT];

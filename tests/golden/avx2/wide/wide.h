@@ -2,7 +2,9 @@
  *
  * 19 layers, 44.86M MACs, 269.4k parameters.
  * Per layer L: N_L_pack() repacks the TFLite-layout weights (sg_weights)
- * once; N_L() runs the layer.  Shapes and buffer sizes are the macros below.
+ * once; N_L() runs the layer, N_L_par() the same on the caller's threads
+ * (sg_par, at most WIDE_MAX_THREADS; NULL: this thread), bit for bit alike.
+ * Shapes and buffer sizes are the macros below.
  */
 #ifndef WIDE_GENERATED_H
 #define WIDE_GENERATED_H
@@ -14,6 +16,8 @@ extern "C" {
 #endif
 
 #define WIDE_LAYER_COUNT 19
+/* the workers the scratch sizes below hold room for (make gen THREADS=n) */
+#define WIDE_MAX_THREADS 1
 
 /* layer 1 "sep": separable 28x28x64 -> 28x28x128 */
 #define WIDE_SEP_IN_H 28
@@ -26,6 +30,7 @@ extern "C" {
 #define WIDE_SEP_SCRATCH_FLOATS 50176
 void wide_sep_pack(const sg_weights *w, float *packed);
 void wide_sep(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wide_sep_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 2 "sepm2": separable 14x14x48 -> 14x14x192 */
 #define WIDE_SEPM2_IN_H 14
@@ -38,6 +43,7 @@ void wide_sep(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define WIDE_SEPM2_SCRATCH_FLOATS 18816
 void wide_sepm2_pack(const sg_weights *w, float *packed);
 void wide_sepm2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wide_sepm2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 3 "sep_s2": separable 29x27x33 -> 15x14x97 */
 #define WIDE_SEP_S2_IN_H 29
@@ -50,6 +56,7 @@ void wide_sepm2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float
 #define WIDE_SEP_S2_SCRATCH_FLOATS 6930
 void wide_sep_s2_pack(const sg_weights *w, float *packed);
 void wide_sep_s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wide_sep_s2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 4 "pw": pwconv 14x14x144 -> 14x14x48 */
 #define WIDE_PW_IN_H 14
@@ -62,6 +69,7 @@ void wide_sep_s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const floa
 #define WIDE_PW_SCRATCH_FLOATS 0
 void wide_pw_pack(const sg_weights *w, float *packed);
 void wide_pw(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wide_pw_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 5 "pwodd": pwconv 13x15x97 -> 13x15x143 */
 #define WIDE_PWODD_IN_H 13
@@ -74,6 +82,7 @@ void wide_pw(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define WIDE_PWODD_SCRATCH_FLOATS 0
 void wide_pwodd_pack(const sg_weights *w, float *packed);
 void wide_pwodd(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wide_pwodd_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 6 "pwblk": pwconv 41x41x100 -> 41x41x77 */
 #define WIDE_PWBLK_IN_H 41
@@ -86,6 +95,7 @@ void wide_pwodd(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float
 #define WIDE_PWBLK_SCRATCH_FLOATS 0
 void wide_pwblk_pack(const sg_weights *w, float *packed);
 void wide_pwblk(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wide_pwblk_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 7 "pwtail": pwconv 9x11x400 -> 9x11x29 */
 #define WIDE_PWTAIL_IN_H 9
@@ -98,6 +108,7 @@ void wide_pwblk(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float
 #define WIDE_PWTAIL_SCRATCH_FLOATS 0
 void wide_pwtail_pack(const sg_weights *w, float *packed);
 void wide_pwtail(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wide_pwtail_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 8 "sep1024": separable 6x7x1024 -> 6x7x40 */
 #define WIDE_SEP1024_IN_H 6
@@ -110,6 +121,7 @@ void wide_pwtail(const float *SG_RESTRICT in, float *SG_RESTRICT out, const floa
 #define WIDE_SEP1024_SCRATCH_FLOATS 43008
 void wide_sep1024_pack(const sg_weights *w, float *packed);
 void wide_sep1024(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wide_sep1024_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 9 "sep_m5": separable 3x4x1024 -> 3x4x8 */
 #define WIDE_SEP_M5_IN_H 3
@@ -122,6 +134,7 @@ void wide_sep1024(const float *SG_RESTRICT in, float *SG_RESTRICT out, const flo
 #define WIDE_SEP_M5_SCRATCH_FLOATS 61440
 void wide_sep_m5_pack(const sg_weights *w, float *packed);
 void wide_sep_m5(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wide_sep_m5_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 10 "pwg2": pwconv 15x15x256 -> 15x15x96 */
 #define WIDE_PWG2_IN_H 15
@@ -134,6 +147,7 @@ void wide_sep_m5(const float *SG_RESTRICT in, float *SG_RESTRICT out, const floa
 #define WIDE_PWG2_SCRATCH_FLOATS 0
 void wide_pwg2_pack(const sg_weights *w, float *packed);
 void wide_pwg2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wide_pwg2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 11 "pwtopo": pwconv 14x15x256 -> 14x15x256 */
 #define WIDE_PWTOPO_IN_H 14
@@ -146,6 +160,7 @@ void wide_pwg2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define WIDE_PWTOPO_SCRATCH_FLOATS 0
 void wide_pwtopo_pack(const sg_weights *w, float *packed);
 void wide_pwtopo(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wide_pwtopo_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 12 "dw": dwconv 29x31x96 -> 29x31x96 */
 #define WIDE_DW_IN_H 29
@@ -158,6 +173,7 @@ void wide_pwtopo(const float *SG_RESTRICT in, float *SG_RESTRICT out, const floa
 #define WIDE_DW_SCRATCH_FLOATS 0
 void wide_dw_pack(const sg_weights *w, float *packed);
 void wide_dw(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wide_dw_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 13 "dwpair": dwconv 25x23x264 -> 25x23x264 */
 #define WIDE_DWPAIR_IN_H 25
@@ -170,6 +186,7 @@ void wide_dw(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define WIDE_DWPAIR_SCRATCH_FLOATS 0
 void wide_dwpair_pack(const sg_weights *w, float *packed);
 void wide_dwpair(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wide_dwpair_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 14 "dwpair2": dwconv 27x26x232 -> 14x13x232 */
 #define WIDE_DWPAIR2_IN_H 27
@@ -182,6 +199,7 @@ void wide_dwpair(const float *SG_RESTRICT in, float *SG_RESTRICT out, const floa
 #define WIDE_DWPAIR2_SCRATCH_FLOATS 0
 void wide_dwpair2_pack(const sg_weights *w, float *packed);
 void wide_dwpair2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wide_dwpair2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 15 "dwpass": dwconv 13x15x531 -> 13x15x531 */
 #define WIDE_DWPASS_IN_H 13
@@ -194,6 +212,7 @@ void wide_dwpair2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const flo
 #define WIDE_DWPASS_SCRATCH_FLOATS 0
 void wide_dwpass_pack(const sg_weights *w, float *packed);
 void wide_dwpass(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wide_dwpass_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 16 "dwk5s2": dwconv 28x28x128 -> 14x14x128 */
 #define WIDE_DWK5S2_IN_H 28
@@ -206,6 +225,7 @@ void wide_dwpass(const float *SG_RESTRICT in, float *SG_RESTRICT out, const floa
 #define WIDE_DWK5S2_SCRATCH_FLOATS 0
 void wide_dwk5s2_pack(const sg_weights *w, float *packed);
 void wide_dwk5s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wide_dwk5s2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 17 "dwm4": dwconv 17x17x33 -> 17x17x132 */
 #define WIDE_DWM4_IN_H 17
@@ -218,6 +238,7 @@ void wide_dwk5s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const floa
 #define WIDE_DWM4_SCRATCH_FLOATS 0
 void wide_dwm4_pack(const sg_weights *w, float *packed);
 void wide_dwm4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wide_dwm4_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 18 "bot": bottleneck 28x28x96 -> 28x28x96 */
 #define WIDE_BOT_IN_H 28
@@ -230,6 +251,7 @@ void wide_dwm4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define WIDE_BOT_SCRATCH_FLOATS 37632
 void wide_bot_pack(const sg_weights *w, float *packed);
 void wide_bot(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wide_bot_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 19 "dec": dwdeconv 14x14x80 -> 28x28x80 */
 #define WIDE_DEC_IN_H 14
@@ -242,6 +264,7 @@ void wide_bot(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define WIDE_DEC_SCRATCH_FLOATS 0
 void wide_dec_pack(const sg_weights *w, float *packed);
 void wide_dec(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wide_dec_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer wide_layers[WIDE_LAYER_COUNT];

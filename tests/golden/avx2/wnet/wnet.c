@@ -870,6 +870,13 @@ void wnet_c1(const float *restrict in, float *restrict out, const float *restric
     (void)scratch;
 }
 
+/* layer.c.in: layer c1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wnet_c1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wnet_c1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c1: the entry point with the arguments of every sg_layer's run */
 static void Run_c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1406,6 +1413,13 @@ void wnet_s2(const float *restrict in, float *restrict out, const float *restric
     Pw_s2_S2_8x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wnet_s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wnet_s2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1478,6 +1492,13 @@ void wnet_f3(const float *restrict in, float *restrict out, const float *restric
 {
     Pw_f3_1x2(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer f3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wnet_f3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wnet_f3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer f3: the entry point with the arguments of every sg_layer's run */
@@ -1558,6 +1579,22 @@ void wnet_forward(const float *in, float *out, const float *packed, float *arena
         S2_SCRATCH = 80,   /* the scratch of s2 */
         F3_W = 384,        /* the packed weights of f3 */
     };
+    wnet_c1(in, arena + C1_OUT, packed, NULL);
+    wnet_s2(arena + C1_OUT, arena + S2_OUT, packed + S2_W, arena + S2_SCRATCH);
+    wnet_f3(arena + S2_OUT, out, packed + F3_W, NULL);
+}
+
+/* net.c.in: the whole net: on the caller's threads, every layer in turn, each split layer's bands shared by its tasks */
+void wnet_forward_par(const float *in, float *out, const float *packed, float *arena, const sg_par *par)
+{
+    enum {
+        C1_OUT = 0,        /* the output of c1 */
+        S2_W = 224,        /* the packed weights of s2 */
+        S2_OUT = 160,      /* the output of s2 */
+        S2_SCRATCH = 80,   /* the scratch of s2 */
+        F3_W = 384,        /* the packed weights of f3 */
+    };
+    (void)par;
     wnet_c1(in, arena + C1_OUT, packed, NULL);
     wnet_s2(arena + C1_OUT, arena + S2_OUT, packed + S2_W, arena + S2_SCRATCH);
     wnet_f3(arena + S2_OUT, out, packed + F3_W, NULL);

@@ -2,7 +2,9 @@
  *
  * 11 layers, 10.40M MACs, 7577 parameters.
  * Per layer L: N_L_pack() repacks the TFLite-layout weights (sg_weights)
- * once; N_L() runs the layer.  Shapes and buffer sizes are the macros below.
+ * once; N_L() runs the layer, N_L_par() the same on the caller's threads
+ * (sg_par, at most ACTS_MAX_THREADS; NULL: this thread), bit for bit alike.
+ * Shapes and buffer sizes are the macros below.
  */
 #ifndef ACTS_GENERATED_H
 #define ACTS_GENERATED_H
@@ -14,6 +16,8 @@ extern "C" {
 #endif
 
 #define ACTS_LAYER_COUNT 11
+/* the workers the scratch sizes below hold room for (make gen THREADS=n) */
+#define ACTS_MAX_THREADS 1
 
 /* layer 1 "dw_hswish": dwconv 9x11x37 -> 9x11x37 */
 #define ACTS_DW_HSWISH_IN_H 9
@@ -26,6 +30,7 @@ extern "C" {
 #define ACTS_DW_HSWISH_SCRATCH_FLOATS 0
 void acts_dw_hswish_pack(const sg_weights *w, float *packed);
 void acts_dw_hswish(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void acts_dw_hswish_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 2 "dw_hsig_m2": dwconv 7x6x13 -> 7x6x26 */
 #define ACTS_DW_HSIG_M2_IN_H 7
@@ -38,6 +43,7 @@ void acts_dw_hswish(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define ACTS_DW_HSIG_M2_SCRATCH_FLOATS 0
 void acts_dw_hsig_m2_pack(const sg_weights *w, float *packed);
 void acts_dw_hsig_m2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void acts_dw_hsig_m2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 3 "dw_sig": dwconv 5x5x24 -> 5x5x24 */
 #define ACTS_DW_SIG_IN_H 5
@@ -50,6 +56,7 @@ void acts_dw_hsig_m2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define ACTS_DW_SIG_SCRATCH_FLOATS 0
 void acts_dw_sig_pack(const sg_weights *w, float *packed);
 void acts_dw_sig(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void acts_dw_sig_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 4 "pw_hswish": pwconv 6x7x20 -> 6x7x45 */
 #define ACTS_PW_HSWISH_IN_H 6
@@ -62,6 +69,7 @@ void acts_dw_sig(const float *SG_RESTRICT in, float *SG_RESTRICT out, const floa
 #define ACTS_PW_HSWISH_SCRATCH_FLOATS 0
 void acts_pw_hswish_pack(const sg_weights *w, float *packed);
 void acts_pw_hswish(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void acts_pw_hswish_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 5 "pw_sig_res": pwconv 4x9x33 -> 4x9x33 */
 #define ACTS_PW_SIG_RES_IN_H 4
@@ -74,6 +82,7 @@ void acts_pw_hswish(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define ACTS_PW_SIG_RES_SCRATCH_FLOATS 0
 void acts_pw_sig_res_pack(const sg_weights *w, float *packed);
 void acts_pw_sig_res(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void acts_pw_sig_res_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 6 "sep_mix": separable 12x10x24 -> 12x10x40 */
 #define ACTS_SEP_MIX_IN_H 12
@@ -86,6 +95,7 @@ void acts_pw_sig_res(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define ACTS_SEP_MIX_SCRATCH_FLOATS 2880
 void acts_sep_mix_pack(const sg_weights *w, float *packed);
 void acts_sep_mix(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void acts_sep_mix_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 7 "sep_s2": separable 15x15x16 -> 8x8x24 */
 #define ACTS_SEP_S2_IN_H 15
@@ -98,6 +108,7 @@ void acts_sep_mix(const float *SG_RESTRICT in, float *SG_RESTRICT out, const flo
 #define ACTS_SEP_S2_SCRATCH_FLOATS 1024
 void acts_sep_s2_pack(const sg_weights *w, float *packed);
 void acts_sep_s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void acts_sep_s2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 8 "sep_res": separable 8x8x19 -> 8x8x19 */
 #define ACTS_SEP_RES_IN_H 8
@@ -110,6 +121,7 @@ void acts_sep_s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const floa
 #define ACTS_SEP_RES_SCRATCH_FLOATS 1216
 void acts_sep_res_pack(const sg_weights *w, float *packed);
 void acts_sep_res(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void acts_sep_res_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 9 "bn_acts": bottleneck 10x10x20 -> 10x10x20 */
 #define ACTS_BN_ACTS_IN_H 10
@@ -122,6 +134,7 @@ void acts_sep_res(const float *SG_RESTRICT in, float *SG_RESTRICT out, const flo
 #define ACTS_BN_ACTS_SCRATCH_FLOATS 1000
 void acts_bn_acts_pack(const sg_weights *w, float *packed);
 void acts_bn_acts(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void acts_bn_acts_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 10 "up_sig": dwdeconv 5x6x21 -> 10x12x21 */
 #define ACTS_UP_SIG_IN_H 5
@@ -134,6 +147,7 @@ void acts_bn_acts(const float *SG_RESTRICT in, float *SG_RESTRICT out, const flo
 #define ACTS_UP_SIG_SCRATCH_FLOATS 0
 void acts_up_sig_pack(const sg_weights *w, float *packed);
 void acts_up_sig(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void acts_up_sig_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 11 "fused_hsw": separable 112x112x32 -> 112x112x16 */
 #define ACTS_FUSED_HSW_IN_H 112
@@ -146,6 +160,7 @@ void acts_up_sig(const float *SG_RESTRICT in, float *SG_RESTRICT out, const floa
 #define ACTS_FUSED_HSW_SCRATCH_FLOATS 7168
 void acts_fused_hsw_pack(const sg_weights *w, float *packed);
 void acts_fused_hsw(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void acts_fused_hsw_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer acts_layers[ACTS_LAYER_COUNT];

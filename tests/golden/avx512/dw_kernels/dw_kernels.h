@@ -2,7 +2,9 @@
  *
  * 22 layers, 1.90M MACs, 12.3k parameters.
  * Per layer L: N_L_pack() repacks the TFLite-layout weights (sg_weights)
- * once; N_L() runs the layer.  Shapes and buffer sizes are the macros below.
+ * once; N_L() runs the layer, N_L_par() the same on the caller's threads
+ * (sg_par, at most DW_KERNELS_MAX_THREADS; NULL: this thread), bit for bit alike.
+ * Shapes and buffer sizes are the macros below.
  */
 #ifndef DW_KERNELS_GENERATED_H
 #define DW_KERNELS_GENERATED_H
@@ -14,6 +16,8 @@ extern "C" {
 #endif
 
 #define DW_KERNELS_LAYER_COUNT 22
+/* the workers the scratch sizes below hold room for (make gen THREADS=n) */
+#define DW_KERNELS_MAX_THREADS 1
 
 /* layer 1 "k1": dwconv 9x17x33 -> 9x17x33 */
 #define DW_KERNELS_K1_IN_H 9
@@ -26,6 +30,7 @@ extern "C" {
 #define DW_KERNELS_K1_SCRATCH_FLOATS 0
 void dw_kernels_k1_pack(const sg_weights *w, float *packed);
 void dw_kernels_k1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_kernels_k1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 2 "k2": dwconv 8x7x5 -> 8x7x5 */
 #define DW_KERNELS_K2_IN_H 8
@@ -38,6 +43,7 @@ void dw_kernels_k1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define DW_KERNELS_K2_SCRATCH_FLOATS 0
 void dw_kernels_k2_pack(const sg_weights *w, float *packed);
 void dw_kernels_k2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_kernels_k2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 3 "k3": dwconv 13x15x17 -> 13x15x17 */
 #define DW_KERNELS_K3_IN_H 13
@@ -50,6 +56,7 @@ void dw_kernels_k2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define DW_KERNELS_K3_SCRATCH_FLOATS 0
 void dw_kernels_k3_pack(const sg_weights *w, float *packed);
 void dw_kernels_k3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_kernels_k3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 4 "k4": dwconv 7x9x16 -> 7x9x16 */
 #define DW_KERNELS_K4_IN_H 7
@@ -62,6 +69,7 @@ void dw_kernels_k3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define DW_KERNELS_K4_SCRATCH_FLOATS 0
 void dw_kernels_k4_pack(const sg_weights *w, float *packed);
 void dw_kernels_k4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_kernels_k4_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 5 "k5": dwconv 14x13x9 -> 14x13x9 */
 #define DW_KERNELS_K5_IN_H 14
@@ -74,6 +82,7 @@ void dw_kernels_k4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define DW_KERNELS_K5_SCRATCH_FLOATS 0
 void dw_kernels_k5_pack(const sg_weights *w, float *packed);
 void dw_kernels_k5(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_kernels_k5_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 6 "k6": dwconv 9x8x7 -> 9x8x7 */
 #define DW_KERNELS_K6_IN_H 9
@@ -86,6 +95,7 @@ void dw_kernels_k5(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define DW_KERNELS_K6_SCRATCH_FLOATS 1274
 void dw_kernels_k6_pack(const sg_weights *w, float *packed);
 void dw_kernels_k6(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_kernels_k6_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 7 "k7": dwconv 16x17x31 -> 16x17x31 */
 #define DW_KERNELS_K7_IN_H 16
@@ -98,6 +108,7 @@ void dw_kernels_k6(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define DW_KERNELS_K7_SCRATCH_FLOATS 15686
 void dw_kernels_k7_pack(const sg_weights *w, float *packed);
 void dw_kernels_k7(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_kernels_k7_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 8 "k9": dwconv 15x16x8 -> 15x16x8 */
 #define DW_KERNELS_K9_IN_H 15
@@ -110,6 +121,7 @@ void dw_kernels_k7(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define DW_KERNELS_K9_SCRATCH_FLOATS 4416
 void dw_kernels_k9_pack(const sg_weights *w, float *packed);
 void dw_kernels_k9(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_kernels_k9_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 9 "k11": dwconv 13x14x15 -> 13x14x15 */
 #define DW_KERNELS_K11_IN_H 13
@@ -122,6 +134,7 @@ void dw_kernels_k9(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define DW_KERNELS_K11_SCRATCH_FLOATS 8280
 void dw_kernels_k11_pack(const sg_weights *w, float *packed);
 void dw_kernels_k11(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_kernels_k11_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 10 "k15": dwconv 17x16x4 -> 17x16x4 */
 #define DW_KERNELS_K15_IN_H 17
@@ -134,6 +147,7 @@ void dw_kernels_k11(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define DW_KERNELS_K15_SCRATCH_FLOATS 3720
 void dw_kernels_k15_pack(const sg_weights *w, float *packed);
 void dw_kernels_k15(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_kernels_k15_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 11 "k15_16": dwconv 16x16x3 -> 2x2x3 */
 #define DW_KERNELS_K15_16_IN_H 16
@@ -146,6 +160,7 @@ void dw_kernels_k15(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define DW_KERNELS_K15_16_SCRATCH_FLOATS 0
 void dw_kernels_k15_16_pack(const sg_weights *w, float *packed);
 void dw_kernels_k15_16(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_kernels_k15_16_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 12 "k1x7": dwconv 9x15x32 -> 9x15x32 */
 #define DW_KERNELS_K1X7_IN_H 9
@@ -158,6 +173,7 @@ void dw_kernels_k15_16(const float *SG_RESTRICT in, float *SG_RESTRICT out, cons
 #define DW_KERNELS_K1X7_SCRATCH_FLOATS 0
 void dw_kernels_k1x7_pack(const sg_weights *w, float *packed);
 void dw_kernels_k1x7(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_kernels_k1x7_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 13 "k7x1": dwconv 15x9x3 -> 15x9x3 */
 #define DW_KERNELS_K7X1_IN_H 15
@@ -170,6 +186,7 @@ void dw_kernels_k1x7(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define DW_KERNELS_K7X1_SCRATCH_FLOATS 0
 void dw_kernels_k7x1_pack(const sg_weights *w, float *packed);
 void dw_kernels_k7x1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_kernels_k7x1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 14 "k5x3": dwconv 13x7x33 -> 13x7x33 */
 #define DW_KERNELS_K5X3_IN_H 13
@@ -182,6 +199,7 @@ void dw_kernels_k7x1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define DW_KERNELS_K5X3_SCRATCH_FLOATS 0
 void dw_kernels_k5x3_pack(const sg_weights *w, float *packed);
 void dw_kernels_k5x3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_kernels_k5x3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 15 "k3x5": dwconv 7x13x1 -> 7x13x1 */
 #define DW_KERNELS_K3X5_IN_H 7
@@ -194,6 +212,7 @@ void dw_kernels_k5x3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define DW_KERNELS_K3X5_SCRATCH_FLOATS 0
 void dw_kernels_k3x5_pack(const sg_weights *w, float *packed);
 void dw_kernels_k3x5(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_kernels_k3x5_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 16 "k2x4": dwconv 8x9x17 -> 8x9x17 */
 #define DW_KERNELS_K2X4_IN_H 8
@@ -206,6 +225,7 @@ void dw_kernels_k3x5(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define DW_KERNELS_K2X4_SCRATCH_FLOATS 0
 void dw_kernels_k2x4_pack(const sg_weights *w, float *packed);
 void dw_kernels_k2x4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_kernels_k2x4_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 17 "k15x1": dwconv 16x3x8 -> 16x3x8 */
 #define DW_KERNELS_K15X1_IN_H 16
@@ -218,6 +238,7 @@ void dw_kernels_k2x4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define DW_KERNELS_K15X1_SCRATCH_FLOATS 0
 void dw_kernels_k15x1_pack(const sg_weights *w, float *packed);
 void dw_kernels_k15x1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_kernels_k15x1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 18 "k1x15": dwconv 2x17x5 -> 2x3x5 */
 #define DW_KERNELS_K1X15_IN_H 2
@@ -230,6 +251,7 @@ void dw_kernels_k15x1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define DW_KERNELS_K1X15_SCRATCH_FLOATS 0
 void dw_kernels_k1x15_pack(const sg_weights *w, float *packed);
 void dw_kernels_k1x15(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_kernels_k1x15_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 19 "k9v": dwconv 13x9x16 -> 5x1x16 */
 #define DW_KERNELS_K9V_IN_H 13
@@ -242,6 +264,7 @@ void dw_kernels_k1x15(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define DW_KERNELS_K9V_SCRATCH_FLOATS 0
 void dw_kernels_k9v_pack(const sg_weights *w, float *packed);
 void dw_kernels_k9v(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_kernels_k9v_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 20 "k11x3s2": dwconv 17x8x9 -> 9x4x9 */
 #define DW_KERNELS_K11X3S2_IN_H 17
@@ -254,6 +277,7 @@ void dw_kernels_k9v(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define DW_KERNELS_K11X3S2_SCRATCH_FLOATS 0
 void dw_kernels_k11x3s2_pack(const sg_weights *w, float *packed);
 void dw_kernels_k11x3s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_kernels_k11x3s2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 21 "k6x7": dwconv 14x14x64 -> 14x14x64 */
 #define DW_KERNELS_K6X7_IN_H 14
@@ -266,6 +290,7 @@ void dw_kernels_k11x3s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, con
 #define DW_KERNELS_K6X7_SCRATCH_FLOATS 24320
 void dw_kernels_k6x7_pack(const sg_weights *w, float *packed);
 void dw_kernels_k6x7(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_kernels_k6x7_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 22 "k3f": dwconv 7x7x8 -> 7x7x8 */
 #define DW_KERNELS_K3F_IN_H 7
@@ -278,6 +303,7 @@ void dw_kernels_k6x7(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define DW_KERNELS_K3F_SCRATCH_FLOATS 0
 void dw_kernels_k3f_pack(const sg_weights *w, float *packed);
 void dw_kernels_k3f(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_kernels_k3f_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer dw_kernels_layers[DW_KERNELS_LAYER_COUNT];

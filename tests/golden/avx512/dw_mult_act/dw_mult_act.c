@@ -993,6 +993,13 @@ void dw_mult_act_m1c1(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer m1c1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m1c1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m1c1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m1c1: the entry point with the arguments of every sg_layer's run */
 static void Run_m1c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1936,6 +1943,13 @@ void dw_mult_act_m2(const float *restrict in, float *restrict out, const float *
 {
     Dw_m2_6c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer m2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m2: the entry point with the arguments of every sg_layer's run */
@@ -2980,6 +2994,13 @@ void dw_mult_act_m3(const float *restrict in, float *restrict out, const float *
 {
     Dw_m3_15c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer m3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m3: the entry point with the arguments of every sg_layer's run */
@@ -4120,6 +4141,13 @@ void dw_mult_act_m4(const float *restrict in, float *restrict out, const float *
 {
     Dw_m4_16c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer m4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m4(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m4: the entry point with the arguments of every sg_layer's run */
@@ -5745,6 +5773,13 @@ void dw_mult_act_m8(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer m8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m8(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m8: the entry point with the arguments of every sg_layer's run */
 static void Run_m8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -6102,6 +6137,13 @@ void dw_mult_act_m8c1(const float *restrict in, float *restrict out, const float
         S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
     };
     Dw_m8c1_8c8p(in, out, packed, scratch + S1_STAGE);
+}
+
+/* layer.c.in: layer m8c1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m8c1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m8c1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m8c1: the entry point with the arguments of every sg_layer's run */
@@ -7220,6 +7262,13 @@ void dw_mult_act_m64(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer m64: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m64_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m64(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m64: the entry point with the arguments of every sg_layer's run */
 static void Run_m64(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7559,6 +7608,13 @@ void dw_mult_act_m64c2(const float *restrict in, float *restrict out, const floa
 {
     Dw_m64c2_64c6p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer m64c2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m64c2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m64c2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m64c2: the entry point with the arguments of every sg_layer's run */
@@ -10054,6 +10110,13 @@ void dw_mult_act_m2c17(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer m2c17: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m2c17_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m2c17(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m2c17: the entry point with the arguments of every sg_layer's run */
 static void Run_m2c17(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -11231,6 +11294,13 @@ void dw_mult_act_m3s2(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer m3s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m3s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m3s2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m3s2: the entry point with the arguments of every sg_layer's run */
 static void Run_m3s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -11607,6 +11677,13 @@ void dw_mult_act_m4v(const float *restrict in, float *restrict out, const float 
 {
     Dw_m4v_16c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer m4v: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m4v_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m4v(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m4v: the entry point with the arguments of every sg_layer's run */
@@ -12815,6 +12892,13 @@ void dw_mult_act_m2d2(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer m2d2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m2d2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m2d2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m2d2: the entry point with the arguments of every sg_layer's run */
 static void Run_m2d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -13429,6 +13513,13 @@ void dw_mult_act_nobias(const float *restrict in, float *restrict out, const flo
     (void)scratch;
 }
 
+/* layer.c.in: layer nobias: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_nobias_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_nobias(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
 static void Run_nobias(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -13972,6 +14063,13 @@ void dw_mult_act_a_none(const float *restrict in, float *restrict out, const flo
 {
     Dw_a_none_9c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer a_none: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_a_none_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_a_none(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer a_none: the entry point with the arguments of every sg_layer's run */
@@ -14538,6 +14636,13 @@ void dw_mult_act_a_relu(const float *restrict in, float *restrict out, const flo
 {
     Dw_a_relu_9c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer a_relu: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_a_relu_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_a_relu(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer a_relu: the entry point with the arguments of every sg_layer's run */
@@ -15127,6 +15232,13 @@ void dw_mult_act_a_r6(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer a_r6: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_a_r6_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_a_r6(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer a_r6: the entry point with the arguments of every sg_layer's run */
 static void Run_a_r6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -15714,6 +15826,13 @@ void dw_mult_act_a_mm(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer a_mm: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_a_mm_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_a_mm(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer a_mm: the entry point with the arguments of every sg_layer's run */
 static void Run_a_mm(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -16280,6 +16399,13 @@ void dw_mult_act_a_min(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer a_min: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_a_min_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_a_min(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer a_min: the entry point with the arguments of every sg_layer's run */
 static void Run_a_min(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -16844,6 +16970,13 @@ void dw_mult_act_a_max(const float *restrict in, float *restrict out, const floa
 {
     Dw_a_max_9c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer a_max: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_a_max_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_a_max(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer a_max: the entry point with the arguments of every sg_layer's run */
@@ -17832,6 +17965,13 @@ void dw_mult_act_a_frac(const float *restrict in, float *restrict out, const flo
     (void)scratch;
 }
 
+/* layer.c.in: layer a_frac: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_a_frac_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_a_frac(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer a_frac: the entry point with the arguments of every sg_layer's run */
 static void Run_a_frac(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -18717,6 +18857,13 @@ void dw_mult_act_r_k3(const float *restrict in, float *restrict out, const float
 {
     Dw_r_k3_8c8p(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer r_k3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_r_k3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_r_k3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer r_k3: the entry point with the arguments of every sg_layer's run */
@@ -21096,6 +21243,13 @@ void dw_mult_act_r_k4(const float *restrict in, float *restrict out, const float
 {
     Dw_r_k4_16c8p(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer r_k4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_r_k4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_r_k4(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer r_k4: the entry point with the arguments of every sg_layer's run */
@@ -23973,6 +24127,13 @@ void dw_mult_act_r_d2(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer r_d2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_r_d2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_r_d2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer r_d2: the entry point with the arguments of every sg_layer's run */
 static void Run_r_d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -26060,6 +26221,13 @@ void dw_mult_act_r_tab(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer r_tab: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_r_tab_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_r_tab(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer r_tab: the entry point with the arguments of every sg_layer's run */
 static void Run_r_tab(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -26135,6 +26303,13 @@ void dw_mult_act_r_c1(const float *restrict in, float *restrict out, const float
 {
     Dw_r_c1_1c8p(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer r_c1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_r_c1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_r_c1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer r_c1: the entry point with the arguments of every sg_layer's run */

@@ -582,6 +582,13 @@ void dw_padding_same_s1(const float *restrict in, float *restrict out, const flo
     (void)scratch;
 }
 
+/* layer.c.in: layer same_s1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_padding_same_s1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_padding_same_s1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer same_s1: the entry point with the arguments of every sg_layer's run */
 static void Run_same_s1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -947,6 +954,13 @@ void dw_padding_same_s2(const float *restrict in, float *restrict out, const flo
 {
     Dw_same_s2_9c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer same_s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_padding_same_s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_padding_same_s2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer same_s2: the entry point with the arguments of every sg_layer's run */
@@ -1606,6 +1620,13 @@ void dw_padding_same_k4e(const float *restrict in, float *restrict out, const fl
     (void)scratch;
 }
 
+/* layer.c.in: layer same_k4e: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_padding_same_k4e_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_padding_same_k4e(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer same_k4e: the entry point with the arguments of every sg_layer's run */
 static void Run_same_k4e(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2232,6 +2253,13 @@ void dw_padding_same_k4o(const float *restrict in, float *restrict out, const fl
 {
     Dw_same_k4o_16c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer same_k4o: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_padding_same_k4o_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_padding_same_k4o(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer same_k4o: the entry point with the arguments of every sg_layer's run */
@@ -3365,6 +3393,13 @@ void dw_padding_same_k6s3(const float *restrict in, float *restrict out, const f
     (void)scratch;
 }
 
+/* layer.c.in: layer same_k6s3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_padding_same_k6s3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_padding_same_k6s3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer same_k6s3: the entry point with the arguments of every sg_layer's run */
 static void Run_same_k6s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3644,6 +3679,13 @@ void dw_padding_valid_s1(const float *restrict in, float *restrict out, const fl
     (void)scratch;
 }
 
+/* layer.c.in: layer valid_s1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_padding_valid_s1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_padding_valid_s1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer valid_s1: the entry point with the arguments of every sg_layer's run */
 static void Run_valid_s1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3859,6 +3901,13 @@ void dw_padding_valid_s2(const float *restrict in, float *restrict out, const fl
 {
     Dw_valid_s2_16c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer valid_s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_padding_valid_s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_padding_valid_s2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer valid_s2: the entry point with the arguments of every sg_layer's run */
@@ -4093,6 +4142,13 @@ void dw_padding_valid_k5(const float *restrict in, float *restrict out, const fl
     (void)scratch;
 }
 
+/* layer.c.in: layer valid_k5: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_padding_valid_k5_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_padding_valid_k5(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer valid_k5: the entry point with the arguments of every sg_layer's run */
 static void Run_valid_k5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4322,6 +4378,13 @@ void dw_padding_int0(const float *restrict in, float *restrict out, const float 
 {
     Dw_int0_9c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer int0: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_padding_int0_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_padding_int0(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer int0: the entry point with the arguments of every sg_layer's run */
@@ -5363,6 +5426,13 @@ void dw_padding_int1(const float *restrict in, float *restrict out, const float 
 {
     Dw_int1_9c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer int1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_padding_int1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_padding_int1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer int1: the entry point with the arguments of every sg_layer's run */
@@ -7524,6 +7594,13 @@ void dw_padding_int2(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer int2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_padding_int2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_padding_int2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer int2: the entry point with the arguments of every sg_layer's run */
 static void Run_int2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -8083,6 +8160,13 @@ void dw_padding_int4(const float *restrict in, float *restrict out, const float 
         S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
     };
     Dw_int4_8c8p(in, out, packed, scratch + S1_STAGE);
+}
+
+/* layer.c.in: layer int4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_padding_int4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_padding_int4(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer int4: the entry point with the arguments of every sg_layer's run */
@@ -8734,6 +8818,13 @@ void dw_padding_int3s2(const float *restrict in, float *restrict out, const floa
     Dw_int3s2_16c8p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer int3s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_padding_int3s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_padding_int3s2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer int3s2: the entry point with the arguments of every sg_layer's run */
 static void Run_int3s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -9344,6 +9435,13 @@ void dw_padding_tab_a(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer tab_a: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_padding_tab_a_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_padding_tab_a(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer tab_a: the entry point with the arguments of every sg_layer's run */
 static void Run_tab_a(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -9935,6 +10033,13 @@ void dw_padding_tab_b(const float *restrict in, float *restrict out, const float
 {
     Dw_tab_b_16c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer tab_b: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_padding_tab_b_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_padding_tab_b(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer tab_b: the entry point with the arguments of every sg_layer's run */
@@ -10798,6 +10903,13 @@ void dw_padding_tab_c(const float *restrict in, float *restrict out, const float
     Dw_tab_c_7c8p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer tab_c: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_padding_tab_c_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_padding_tab_c(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer tab_c: the entry point with the arguments of every sg_layer's run */
 static void Run_tab_c(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -11437,6 +11549,13 @@ void dw_padding_tab_d(const float *restrict in, float *restrict out, const float
     Dw_tab_d_16c8p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer tab_d: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_padding_tab_d_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_padding_tab_d(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer tab_d: the entry point with the arguments of every sg_layer's run */
 static void Run_tab_d(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -11969,6 +12088,13 @@ void dw_padding_big_same(const float *restrict in, float *restrict out, const fl
     (void)scratch;
 }
 
+/* layer.c.in: layer big_same: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_padding_big_same_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_padding_big_same(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer big_same: the entry point with the arguments of every sg_layer's run */
 static void Run_big_same(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -12040,6 +12166,13 @@ void dw_padding_big_1x1(const float *restrict in, float *restrict out, const flo
 {
     Dw_big_1x1_16c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer big_1x1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_padding_big_1x1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_padding_big_1x1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer big_1x1: the entry point with the arguments of every sg_layer's run */
@@ -12227,6 +12360,13 @@ void dw_padding_big_k15(const float *restrict in, float *restrict out, const flo
 {
     Dw_big_k15_3c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer big_k15: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_padding_big_k15_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_padding_big_k15(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer big_k15: the entry point with the arguments of every sg_layer's run */
@@ -13598,6 +13738,13 @@ void dw_padding_big_tab(const float *restrict in, float *restrict out, const flo
     (void)scratch;
 }
 
+/* layer.c.in: layer big_tab: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_padding_big_tab_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_padding_big_tab(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer big_tab: the entry point with the arguments of every sg_layer's run */
 static void Run_big_tab(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -13672,6 +13819,13 @@ void dw_padding_big_tab2(const float *restrict in, float *restrict out, const fl
 {
     Dw_big_tab2_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer big_tab2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_padding_big_tab2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_padding_big_tab2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer big_tab2: the entry point with the arguments of every sg_layer's run */
@@ -13755,6 +13909,13 @@ void dw_padding_big_d4(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer big_d4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_padding_big_d4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_padding_big_d4(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer big_d4: the entry point with the arguments of every sg_layer's run */
 static void Run_big_d4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -13831,6 +13992,13 @@ void dw_padding_big_bot(const float *restrict in, float *restrict out, const flo
     (void)scratch;
 }
 
+/* layer.c.in: layer big_bot: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_padding_big_bot_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_padding_big_bot(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer big_bot: the entry point with the arguments of every sg_layer's run */
 static void Run_big_bot(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -13902,6 +14070,13 @@ void dw_padding_px_s2(const float *restrict in, float *restrict out, const float
 {
     Dw_px_s2_16c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer px_s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_padding_px_s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_padding_px_s2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer px_s2: the entry point with the arguments of every sg_layer's run */
@@ -13978,6 +14153,13 @@ void dw_padding_px_k1(const float *restrict in, float *restrict out, const float
 {
     Dw_px_k1_1c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer px_k1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_padding_px_k1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_padding_px_k1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer px_k1: the entry point with the arguments of every sg_layer's run */
@@ -14243,6 +14425,13 @@ void dw_padding_row(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer row: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_padding_row_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_padding_row(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer row: the entry point with the arguments of every sg_layer's run */
 static void Run_row(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -14456,6 +14645,13 @@ void dw_padding_col(const float *restrict in, float *restrict out, const float *
 {
     Dw_col_5c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer col: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_padding_col_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_padding_col(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer col: the entry point with the arguments of every sg_layer's run */

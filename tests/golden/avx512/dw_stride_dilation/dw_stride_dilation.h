@@ -2,7 +2,9 @@
  *
  * 22 layers, 183.6k MACs, 3527 parameters.
  * Per layer L: N_L_pack() repacks the TFLite-layout weights (sg_weights)
- * once; N_L() runs the layer.  Shapes and buffer sizes are the macros below.
+ * once; N_L() runs the layer, N_L_par() the same on the caller's threads
+ * (sg_par, at most DW_STRIDE_DILATION_MAX_THREADS; NULL: this thread), bit for bit alike.
+ * Shapes and buffer sizes are the macros below.
  */
 #ifndef DW_STRIDE_DILATION_GENERATED_H
 #define DW_STRIDE_DILATION_GENERATED_H
@@ -14,6 +16,8 @@ extern "C" {
 #endif
 
 #define DW_STRIDE_DILATION_LAYER_COUNT 22
+/* the workers the scratch sizes below hold room for (make gen THREADS=n) */
+#define DW_STRIDE_DILATION_MAX_THREADS 1
 
 /* layer 1 "s2": dwconv 7x9x8 -> 4x5x8 */
 #define DW_STRIDE_DILATION_S2_IN_H 7
@@ -26,6 +30,7 @@ extern "C" {
 #define DW_STRIDE_DILATION_S2_SCRATCH_FLOATS 0
 void dw_stride_dilation_s2_pack(const sg_weights *w, float *packed);
 void dw_stride_dilation_s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_stride_dilation_s2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 2 "s2e": dwconv 8x16x16 -> 4x8x16 */
 #define DW_STRIDE_DILATION_S2E_IN_H 8
@@ -38,6 +43,7 @@ void dw_stride_dilation_s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, 
 #define DW_STRIDE_DILATION_S2E_SCRATCH_FLOATS 0
 void dw_stride_dilation_s2e_pack(const sg_weights *w, float *packed);
 void dw_stride_dilation_s2e(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_stride_dilation_s2e_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 3 "s3": dwconv 13x14x16 -> 5x5x16 */
 #define DW_STRIDE_DILATION_S3_IN_H 13
@@ -50,6 +56,7 @@ void dw_stride_dilation_s2e(const float *SG_RESTRICT in, float *SG_RESTRICT out,
 #define DW_STRIDE_DILATION_S3_SCRATCH_FLOATS 0
 void dw_stride_dilation_s3_pack(const sg_weights *w, float *packed);
 void dw_stride_dilation_s3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_stride_dilation_s3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 4 "s1x2": dwconv 9x17x9 -> 9x9x9 */
 #define DW_STRIDE_DILATION_S1X2_IN_H 9
@@ -62,6 +69,7 @@ void dw_stride_dilation_s3(const float *SG_RESTRICT in, float *SG_RESTRICT out, 
 #define DW_STRIDE_DILATION_S1X2_SCRATCH_FLOATS 0
 void dw_stride_dilation_s1x2_pack(const sg_weights *w, float *packed);
 void dw_stride_dilation_s1x2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_stride_dilation_s1x2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 5 "s2x1": dwconv 15x8x17 -> 8x8x17 */
 #define DW_STRIDE_DILATION_S2X1_IN_H 15
@@ -74,6 +82,7 @@ void dw_stride_dilation_s1x2(const float *SG_RESTRICT in, float *SG_RESTRICT out
 #define DW_STRIDE_DILATION_S2X1_SCRATCH_FLOATS 0
 void dw_stride_dilation_s2x1_pack(const sg_weights *w, float *packed);
 void dw_stride_dilation_s2x1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_stride_dilation_s2x1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 6 "s3x2": dwconv 16x13x7 -> 6x7x7 */
 #define DW_STRIDE_DILATION_S3X2_IN_H 16
@@ -86,6 +95,7 @@ void dw_stride_dilation_s2x1(const float *SG_RESTRICT in, float *SG_RESTRICT out
 #define DW_STRIDE_DILATION_S3X2_SCRATCH_FLOATS 0
 void dw_stride_dilation_s3x2_pack(const sg_weights *w, float *packed);
 void dw_stride_dilation_s3x2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_stride_dilation_s3x2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 7 "s2x3": dwconv 14x17x33 -> 7x6x33 */
 #define DW_STRIDE_DILATION_S2X3_IN_H 14
@@ -98,6 +108,7 @@ void dw_stride_dilation_s3x2(const float *SG_RESTRICT in, float *SG_RESTRICT out
 #define DW_STRIDE_DILATION_S2X3_SCRATCH_FLOATS 0
 void dw_stride_dilation_s2x3_pack(const sg_weights *w, float *packed);
 void dw_stride_dilation_s2x3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_stride_dilation_s2x3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 8 "s4": dwconv 17x17x4 -> 5x5x4 */
 #define DW_STRIDE_DILATION_S4_IN_H 17
@@ -110,6 +121,7 @@ void dw_stride_dilation_s2x3(const float *SG_RESTRICT in, float *SG_RESTRICT out
 #define DW_STRIDE_DILATION_S4_SCRATCH_FLOATS 0
 void dw_stride_dilation_s4_pack(const sg_weights *w, float *packed);
 void dw_stride_dilation_s4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_stride_dilation_s4_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 9 "s8": dwconv 16x15x5 -> 2x2x5 */
 #define DW_STRIDE_DILATION_S8_IN_H 16
@@ -122,6 +134,7 @@ void dw_stride_dilation_s4(const float *SG_RESTRICT in, float *SG_RESTRICT out, 
 #define DW_STRIDE_DILATION_S8_SCRATCH_FLOATS 0
 void dw_stride_dilation_s8_pack(const sg_weights *w, float *packed);
 void dw_stride_dilation_s8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_stride_dilation_s8_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 10 "s3k2": dwconv 13x13x15 -> 5x5x15 */
 #define DW_STRIDE_DILATION_S3K2_IN_H 13
@@ -134,6 +147,7 @@ void dw_stride_dilation_s8(const float *SG_RESTRICT in, float *SG_RESTRICT out, 
 #define DW_STRIDE_DILATION_S3K2_SCRATCH_FLOATS 0
 void dw_stride_dilation_s3k2_pack(const sg_weights *w, float *packed);
 void dw_stride_dilation_s3k2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_stride_dilation_s3k2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 11 "s3k1v": dwconv 9x7x8 -> 3x3x8 */
 #define DW_STRIDE_DILATION_S3K1V_IN_H 9
@@ -146,6 +160,7 @@ void dw_stride_dilation_s3k2(const float *SG_RESTRICT in, float *SG_RESTRICT out
 #define DW_STRIDE_DILATION_S3K1V_SCRATCH_FLOATS 0
 void dw_stride_dilation_s3k1v_pack(const sg_weights *w, float *packed);
 void dw_stride_dilation_s3k1v(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_stride_dilation_s3k1v_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 12 "d2": dwconv 13x13x8 -> 13x13x8 */
 #define DW_STRIDE_DILATION_D2_IN_H 13
@@ -158,6 +173,7 @@ void dw_stride_dilation_s3k1v(const float *SG_RESTRICT in, float *SG_RESTRICT ou
 #define DW_STRIDE_DILATION_D2_SCRATCH_FLOATS 0
 void dw_stride_dilation_d2_pack(const sg_weights *w, float *packed);
 void dw_stride_dilation_d2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_stride_dilation_d2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 13 "d3": dwconv 15x14x9 -> 15x14x9 */
 #define DW_STRIDE_DILATION_D3_IN_H 15
@@ -170,6 +186,7 @@ void dw_stride_dilation_d2(const float *SG_RESTRICT in, float *SG_RESTRICT out, 
 #define DW_STRIDE_DILATION_D3_SCRATCH_FLOATS 0
 void dw_stride_dilation_d3_pack(const sg_weights *w, float *packed);
 void dw_stride_dilation_d3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_stride_dilation_d3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 14 "d2s2": dwconv 16x17x16 -> 8x9x16 */
 #define DW_STRIDE_DILATION_D2S2_IN_H 16
@@ -182,6 +199,7 @@ void dw_stride_dilation_d3(const float *SG_RESTRICT in, float *SG_RESTRICT out, 
 #define DW_STRIDE_DILATION_D2S2_SCRATCH_FLOATS 0
 void dw_stride_dilation_d2s2_pack(const sg_weights *w, float *packed);
 void dw_stride_dilation_d2s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_stride_dilation_d2s2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 15 "d3s2k5": dwconv 17x16x3 -> 9x8x3 */
 #define DW_STRIDE_DILATION_D3S2K5_IN_H 17
@@ -194,6 +212,7 @@ void dw_stride_dilation_d2s2(const float *SG_RESTRICT in, float *SG_RESTRICT out
 #define DW_STRIDE_DILATION_D3S2K5_SCRATCH_FLOATS 0
 void dw_stride_dilation_d3s2k5_pack(const sg_weights *w, float *packed);
 void dw_stride_dilation_d3s2k5(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_stride_dilation_d3s2k5_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 16 "d1x2": dwconv 9x9x31 -> 9x9x31 */
 #define DW_STRIDE_DILATION_D1X2_IN_H 9
@@ -206,6 +225,7 @@ void dw_stride_dilation_d3s2k5(const float *SG_RESTRICT in, float *SG_RESTRICT o
 #define DW_STRIDE_DILATION_D1X2_SCRATCH_FLOATS 0
 void dw_stride_dilation_d1x2_pack(const sg_weights *w, float *packed);
 void dw_stride_dilation_d1x2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_stride_dilation_d1x2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 17 "d2x3": dwconv 13x17x4 -> 13x17x4 */
 #define DW_STRIDE_DILATION_D2X3_IN_H 13
@@ -218,6 +238,7 @@ void dw_stride_dilation_d1x2(const float *SG_RESTRICT in, float *SG_RESTRICT out
 #define DW_STRIDE_DILATION_D2X3_SCRATCH_FLOATS 0
 void dw_stride_dilation_d2x3_pack(const sg_weights *w, float *packed);
 void dw_stride_dilation_d2x3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_stride_dilation_d2x3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 18 "d2s3v": dwconv 14x14x17 -> 4x4x17 */
 #define DW_STRIDE_DILATION_D2S3V_IN_H 14
@@ -230,6 +251,7 @@ void dw_stride_dilation_d2x3(const float *SG_RESTRICT in, float *SG_RESTRICT out
 #define DW_STRIDE_DILATION_D2S3V_SCRATCH_FLOATS 0
 void dw_stride_dilation_d2s3v_pack(const sg_weights *w, float *packed);
 void dw_stride_dilation_d2s3v(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_stride_dilation_d2s3v_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 19 "d8k2": dwconv 9x9x4 -> 9x9x4 */
 #define DW_STRIDE_DILATION_D8K2_IN_H 9
@@ -242,6 +264,7 @@ void dw_stride_dilation_d2s3v(const float *SG_RESTRICT in, float *SG_RESTRICT ou
 #define DW_STRIDE_DILATION_D8K2_SCRATCH_FLOATS 0
 void dw_stride_dilation_d8k2_pack(const sg_weights *w, float *packed);
 void dw_stride_dilation_d8k2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_stride_dilation_d8k2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 20 "d3x1s13": dwconv 15x16x8 -> 13x6x8 */
 #define DW_STRIDE_DILATION_D3X1S13_IN_H 15
@@ -254,6 +277,7 @@ void dw_stride_dilation_d8k2(const float *SG_RESTRICT in, float *SG_RESTRICT out
 #define DW_STRIDE_DILATION_D3X1S13_SCRATCH_FLOATS 0
 void dw_stride_dilation_d3x1s13_pack(const sg_weights *w, float *packed);
 void dw_stride_dilation_d3x1s13(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_stride_dilation_d3x1s13_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 21 "d2s2t": dwconv 13x9x5 -> 7x4x5 */
 #define DW_STRIDE_DILATION_D2S2T_IN_H 13
@@ -266,6 +290,7 @@ void dw_stride_dilation_d3x1s13(const float *SG_RESTRICT in, float *SG_RESTRICT 
 #define DW_STRIDE_DILATION_D2S2T_SCRATCH_FLOATS 0
 void dw_stride_dilation_d2s2t_pack(const sg_weights *w, float *packed);
 void dw_stride_dilation_d2s2t(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_stride_dilation_d2s2t_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 22 "d3s3": dwconv 16x16x65 -> 6x6x65 */
 #define DW_STRIDE_DILATION_D3S3_IN_H 16
@@ -278,6 +303,7 @@ void dw_stride_dilation_d2s2t(const float *SG_RESTRICT in, float *SG_RESTRICT ou
 #define DW_STRIDE_DILATION_D3S3_SCRATCH_FLOATS 0
 void dw_stride_dilation_d3s3_pack(const sg_weights *w, float *packed);
 void dw_stride_dilation_d3s3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dw_stride_dilation_d3s3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer dw_stride_dilation_layers[DW_STRIDE_DILATION_LAYER_COUNT];

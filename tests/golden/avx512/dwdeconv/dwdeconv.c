@@ -546,6 +546,13 @@ void dwdeconv_s1(const float *restrict in, float *restrict out, const float *res
     (void)scratch;
 }
 
+/* layer.c.in: layer s1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s1: the entry point with the arguments of every sg_layer's run */
 static void Run_s1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1158,6 +1165,13 @@ void dwdeconv_s2(const float *restrict in, float *restrict out, const float *res
     (void)scratch;
 }
 
+/* layer.c.in: layer s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1607,6 +1621,13 @@ void dwdeconv_s3(const float *restrict in, float *restrict out, const float *res
 {
     Up_s3_9c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s3: the entry point with the arguments of every sg_layer's run */
@@ -2719,6 +2740,13 @@ void dwdeconv_s23(const float *restrict in, float *restrict out, const float *re
     (void)scratch;
 }
 
+/* layer.c.in: layer s23: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s23_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s23(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s23: the entry point with the arguments of every sg_layer's run */
 static void Run_s23(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3566,6 +3594,13 @@ void dwdeconv_s2k4(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer s2k4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s2k4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s2k4(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s2k4: the entry point with the arguments of every sg_layer's run */
 static void Run_s2k4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3921,6 +3956,13 @@ void dwdeconv_s2out(const float *restrict in, float *restrict out, const float *
 {
     Up_s2out_15c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s2out: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s2out_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s2out(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s2out: the entry point with the arguments of every sg_layer's run */
@@ -4544,6 +4586,13 @@ void dwdeconv_s3out(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer s3out: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s3out_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s3out(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s3out: the entry point with the arguments of every sg_layer's run */
 static void Run_s3out(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -5139,6 +5188,13 @@ void dwdeconv_s1d2(const float *restrict in, float *restrict out, const float *r
 {
     Up_s1d2_8c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s1d2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s1d2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s1d2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s1d2: the entry point with the arguments of every sg_layer's run */
@@ -5930,6 +5986,13 @@ void dwdeconv_s2d2(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer s2d2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s2d2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s2d2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s2d2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -6647,6 +6710,13 @@ void dwdeconv_v2(const float *restrict in, float *restrict out, const float *res
 {
     Up_v2_8c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer v2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_v2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_v2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer v2: the entry point with the arguments of every sg_layer's run */
@@ -7487,6 +7557,13 @@ void dwdeconv_v2out(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer v2out: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_v2out_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_v2out(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer v2out: the entry point with the arguments of every sg_layer's run */
 static void Run_v2out(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7876,6 +7953,13 @@ void dwdeconv_v3k2(const float *restrict in, float *restrict out, const float *r
 {
     Up_v3k2_5c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer v3k2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_v3k2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_v3k2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer v3k2: the entry point with the arguments of every sg_layer's run */
@@ -8390,6 +8474,13 @@ void dwdeconv_v3k2out(const float *restrict in, float *restrict out, const float
 {
     Up_v3k2out_5c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer v3k2out: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_v3k2out_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_v3k2out(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer v3k2out: the entry point with the arguments of every sg_layer's run */
@@ -9405,6 +9496,13 @@ void dwdeconv_vd23(const float *restrict in, float *restrict out, const float *r
 {
     Up_vd23_7c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer vd23: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_vd23_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_vd23(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer vd23: the entry point with the arguments of every sg_layer's run */
@@ -11126,6 +11224,13 @@ void dwdeconv_v8(const float *restrict in, float *restrict out, const float *res
     (void)scratch;
 }
 
+/* layer.c.in: layer v8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_v8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_v8(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer v8: the entry point with the arguments of every sg_layer's run */
 static void Run_v8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -11520,6 +11625,13 @@ void dwdeconv_p1(const float *restrict in, float *restrict out, const float *res
 {
     Up_p1_5c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer p1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_p1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_p1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer p1: the entry point with the arguments of every sg_layer's run */
@@ -12135,6 +12247,13 @@ void dwdeconv_p1out(const float *restrict in, float *restrict out, const float *
 {
     Up_p1out_5c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer p1out: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_p1out_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_p1out(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer p1out: the entry point with the arguments of every sg_layer's run */
@@ -13212,6 +13331,13 @@ void dwdeconv_ptab(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer ptab: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_ptab_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_ptab(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer ptab: the entry point with the arguments of every sg_layer's run */
 static void Run_ptab(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -14053,6 +14179,13 @@ void dwdeconv_pd3(const float *restrict in, float *restrict out, const float *re
     (void)scratch;
 }
 
+/* layer.c.in: layer pd3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_pd3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_pd3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer pd3: the entry point with the arguments of every sg_layer's run */
 static void Run_pd3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -14289,6 +14422,13 @@ void dwdeconv_k1s2(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer k1s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_k1s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_k1s2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k1s2: the entry point with the arguments of every sg_layer's run */
 static void Run_k1s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -14385,6 +14525,13 @@ void dwdeconv_k1px(const float *restrict in, float *restrict out, const float *r
 {
     Up_k1px_16c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer k1px: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_k1px_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_k1px(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k1px: the entry point with the arguments of every sg_layer's run */
@@ -14628,6 +14775,13 @@ void dwdeconv_px_s3(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer px_s3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_px_s3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_px_s3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer px_s3: the entry point with the arguments of every sg_layer's run */
 static void Run_px_s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -14765,6 +14919,13 @@ void dwdeconv_px_k7(const float *restrict in, float *restrict out, const float *
 {
     Up_px_k7_9c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer px_k7: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_px_k7_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_px_k7(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer px_k7: the entry point with the arguments of every sg_layer's run */
@@ -15297,6 +15458,13 @@ void dwdeconv_k15(const float *restrict in, float *restrict out, const float *re
 {
     Up_k15_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer k15: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_k15_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_k15(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k15: the entry point with the arguments of every sg_layer's run */
@@ -16351,6 +16519,13 @@ void dwdeconv_nobias(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer nobias: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_nobias_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_nobias(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
 static void Run_nobias(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -17192,6 +17367,13 @@ void dwdeconv_amm(const float *restrict in, float *restrict out, const float *re
 {
     Up_amm_16c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer amm: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_amm_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_amm(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer amm: the entry point with the arguments of every sg_layer's run */
@@ -20525,6 +20707,13 @@ void dwdeconv_res(const float *restrict in, float *restrict out, const float *re
     (void)scratch;
 }
 
+/* layer.c.in: layer res: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_res_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_res(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer res: the entry point with the arguments of every sg_layer's run */
 static void Run_res(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -21653,6 +21842,13 @@ void dwdeconv_resout(const float *restrict in, float *restrict out, const float 
 {
     Up_resout_9c8p(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer resout: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_resout_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_resout(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer resout: the entry point with the arguments of every sg_layer's run */

@@ -3143,6 +3143,13 @@ void fused_f72(const float *restrict in, float *restrict out, const float *restr
     Pw_f72_P40_9x48(scratch, out + 39 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer f72: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fused_f72_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fused_f72(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer f72: the entry point with the arguments of every sg_layer's run */
 static void Run_f72(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -5555,6 +5562,13 @@ void fused_small_w(const float *restrict in, float *restrict out, const float *r
     Pw_small_w_P80_10x40pairs(scratch, out + 37 * OUT_ROW, packed + S2_W);
     Dw_small_w_R3N1_16c8p(in, scratch, packed, 39);
     Pw_small_w_P40_10x40pairs(scratch, out + 39 * OUT_ROW, packed + S2_W);
+}
+
+/* layer.c.in: layer small_w: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fused_small_w_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fused_small_w(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer small_w: the entry point with the arguments of every sg_layer's run */
@@ -9479,6 +9493,13 @@ void fused_odd(const float *restrict in, float *restrict out, const float *restr
     };
     Dw_odd_S1_16c8p2r(in, scratch, packed, scratch + S1_STAGE);
     Pw_odd_S2_7x64(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer odd: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fused_odd_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fused_odd(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer odd: the entry point with the arguments of every sg_layer's run */
@@ -14377,6 +14398,13 @@ void fused_mult2(const float *restrict in, float *restrict out, const float *res
     Pw_mult2_P15_9x33(scratch, out + 14 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer mult2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fused_mult2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fused_mult2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer mult2: the entry point with the arguments of every sg_layer's run */
 static void Run_mult2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -18493,6 +18521,13 @@ void fused_dil(const float *restrict in, float *restrict out, const float *restr
     Pw_dil_P23_9x48(scratch, out + 22 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer dil: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fused_dil_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fused_dil(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer dil: the entry point with the arguments of every sg_layer's run */
 static void Run_dil(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -20999,6 +21034,13 @@ void fused_band14(const float *restrict in, float *restrict out, const float *re
     Pw_band14_P56_14x32(scratch, out + 9 * OUT_ROW, packed + S2_W);
     Dw_band14_R3N1_16c8p(in, scratch, packed, 13);
     Pw_band14_P14_14x32(scratch, out + 13 * OUT_ROW, packed + S2_W);
+}
+
+/* layer.c.in: layer band14: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fused_band14_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fused_band14(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer band14: the entry point with the arguments of every sg_layer's run */
@@ -26084,6 +26126,13 @@ void fused_pairs(const float *restrict in, float *restrict out, const float *res
     Pw_pairs_P24_16x24pairs(scratch, out + 23 * OUT_ROW, packed + S2_W, in, 0, 0);
 }
 
+/* layer.c.in: layer pairs: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fused_pairs_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fused_pairs(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer pairs: the entry point with the arguments of every sg_layer's run */
 static void Run_pairs(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -30149,6 +30198,13 @@ void fused_pf_pair(const float *restrict in, float *restrict out, const float *r
     Pw_pf_pair_P80_14x24(scratch, out + 79 * OUT_ROW, packed + S2_W, in + 79 * OUT_ROW, in, 0, 0);
 }
 
+/* layer.c.in: layer pf_pair: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fused_pf_pair_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fused_pf_pair(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer pf_pair: the entry point with the arguments of every sg_layer's run */
 static void Run_pf_pair(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -33430,6 +33486,13 @@ void fused_pf_s2(const float *restrict in, float *restrict out, const float *res
     Pw_pf_s2_P46_7x40(scratch, out + 45 * OUT_ROW, packed + S2_W, in, 0, 0);
 }
 
+/* layer.c.in: layer pf_s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fused_pf_s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fused_pf_s2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer pf_s2: the entry point with the arguments of every sg_layer's run */
 static void Run_pf_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -35997,6 +36060,13 @@ void fused_pad1024(const float *restrict in, float *restrict out, const float *r
     Pw_pad1024_P9_9x24(scratch, out + 4 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer pad1024: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fused_pad1024_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fused_pad1024(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer pad1024: the entry point with the arguments of every sg_layer's run */
 static void Run_pad1024(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -36343,6 +36413,13 @@ void fused_e1(const float *restrict in, float *restrict out, const float *restri
 {
     Pw_e1_9x48(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fused_e1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fused_e1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e1: the entry point with the arguments of every sg_layer's run */
@@ -39110,6 +39187,13 @@ void fused_s1(const float *restrict in, const float *restrict skip, float *restr
     Pw_s1_P26_16x24pairs(scratch, out + 25 * OUT_ROW, packed + S2_W, skip + 25 * OUT_ROW);
 }
 
+/* layer.c.in: layer s1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fused_s1_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fused_s1(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer s1: the entry point with the arguments of every sg_layer's run */
 static void Run_s1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -41850,6 +41934,13 @@ void fused_s2(const float *restrict in, float *restrict out, const float *restri
     Pw_s2_P26_14x24(scratch, out + 24 * OUT_ROW, packed + S2_W, in + 24 * OUT_ROW);
     Dw_s2_R3N1_16c8p(in, scratch, packed, 25);
     Pw_s2_P26_14x24(scratch, out + 25 * OUT_ROW, packed + S2_W, in + 25 * OUT_ROW);
+}
+
+/* layer.c.in: layer s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fused_s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fused_s2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s2: the entry point with the arguments of every sg_layer's run */

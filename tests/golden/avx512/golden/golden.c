@@ -489,6 +489,13 @@ void golden_d1(const float *restrict in, float *restrict out, const float *restr
     (void)scratch;
 }
 
+/* layer.c.in: layer d1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void golden_d1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    golden_d1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d1: the entry point with the arguments of every sg_layer's run */
 static void Run_d1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -741,6 +748,13 @@ void golden_p2(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_p2_14x3(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer p2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void golden_p2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    golden_p2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer p2: the entry point with the arguments of every sg_layer's run */
@@ -1459,6 +1473,13 @@ void golden_s3(const float *restrict in, float *restrict out, const float *restr
     Pw_s3_S2_14x12(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer s3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void golden_s3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    golden_s3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s3: the entry point with the arguments of every sg_layer's run */
 static void Run_s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2130,6 +2151,13 @@ void golden_b4(const float *restrict in, float *restrict out, const float *restr
     Up_b4_S3_12c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer b4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void golden_b4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    golden_b4(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer b4: the entry point with the arguments of every sg_layer's run */
 static void Run_b4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2233,6 +2261,26 @@ void golden_forward(const float *in, float *out, const float *packed, float *are
         B4_W = 720,         /* the packed weights of b4 */
         B4_SCRATCH = 0,     /* the scratch of b4 */
     };
+    golden_d1(in, arena + D1_OUT, packed, NULL);
+    golden_p2(arena + D1_OUT, arena + P2_OUT, packed + P2_W, NULL);
+    golden_s3(arena + P2_OUT, arena + S3_OUT, packed + S3_W, arena + S3_SCRATCH);
+    golden_b4(arena + S3_OUT, out, packed + B4_W, arena + B4_SCRATCH);
+}
+
+/* net.c.in: the whole net: on the caller's threads, every layer in turn, each split layer's bands shared by its tasks */
+void golden_forward_par(const float *in, float *out, const float *packed, float *arena, const sg_par *par)
+{
+    enum {
+        D1_OUT = 368,       /* the output of d1 */
+        P2_W = 160,         /* the packed weights of p2 */
+        P2_OUT = 0,         /* the output of p2 */
+        S3_W = 352,         /* the packed weights of s3 */
+        S3_OUT = 368,       /* the output of s3 */
+        S3_SCRATCH = 736,   /* the scratch of s3 */
+        B4_W = 720,         /* the packed weights of b4 */
+        B4_SCRATCH = 0,     /* the scratch of b4 */
+    };
+    (void)par;
     golden_d1(in, arena + D1_OUT, packed, NULL);
     golden_p2(arena + D1_OUT, arena + P2_OUT, packed + P2_W, NULL);
     golden_s3(arena + P2_OUT, arena + S3_OUT, packed + S3_W, arena + S3_SCRATCH);

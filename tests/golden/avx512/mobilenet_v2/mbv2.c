@@ -4615,6 +4615,13 @@ void mbv2_stem(const float *restrict in, float *restrict out, const float *restr
     (void)scratch;
 }
 
+/* layer.c.in: layer stem: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_stem_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_stem(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer stem: the entry point with the arguments of every sg_layer's run */
 static void Run_stem(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -6255,6 +6262,13 @@ void mbv2_s1_1(const float *restrict in, float *restrict out, const float *restr
     Pw_s1_1_P112_14x16(scratch, out + 111 * OUT_ROW, packed + S2_W, in, 0, 0);
 }
 
+/* layer.c.in: layer s1_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s1_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s1_1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s1_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s1_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -6584,6 +6598,13 @@ void mbv2_e2_1(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e2_1_14x32(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e2_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e2_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e2_1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e2_1: the entry point with the arguments of every sg_layer's run */
@@ -8715,6 +8736,13 @@ void mbv2_s2_1(const float *restrict in, float *restrict out, const float *restr
     Pw_s2_1_P56_16x24pairs(scratch, out + 55 * OUT_ROW, packed + S2_W, in, 0, 0);
 }
 
+/* layer.c.in: layer s2_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s2_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s2_1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s2_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s2_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -9142,6 +9170,13 @@ void mbv2_e2_2(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e2_2_9x48(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e2_2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e2_2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e2_2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e2_2: the entry point with the arguments of every sg_layer's run */
@@ -12840,6 +12875,13 @@ void mbv2_s2_2(const float *restrict in, const float *restrict skip, float *rest
     Pw_s2_2_P56_16x24pairs(scratch, out + 55 * OUT_ROW, packed + S2_W, skip + 55 * OUT_ROW, in, 0, 0);
 }
 
+/* layer.c.in: layer s2_2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s2_2_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s2_2(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer s2_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -13266,6 +13308,13 @@ void mbv2_e3_1(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e3_1_9x48(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e3_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e3_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e3_1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e3_1: the entry point with the arguments of every sg_layer's run */
@@ -14861,6 +14910,13 @@ void mbv2_s3_1(const float *restrict in, float *restrict out, const float *restr
     Pw_s3_1_P28_14x32(scratch, out + 27 * OUT_ROW, packed + S2_W, in, 0, 0);
 }
 
+/* layer.c.in: layer s3_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s3_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s3_1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s3_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s3_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -15198,6 +15254,13 @@ void mbv2_e3_2(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e3_2_14x32(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e3_2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e3_2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e3_2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e3_2: the entry point with the arguments of every sg_layer's run */
@@ -16798,6 +16861,13 @@ void mbv2_s3_2(const float *restrict in, const float *restrict skip, float *rest
     Pw_s3_2_S2_14x32(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s3_2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s3_2_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s3_2(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer s3_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s3_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -17134,6 +17204,13 @@ void mbv2_e3_3(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e3_3_14x32(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e3_3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e3_3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e3_3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e3_3: the entry point with the arguments of every sg_layer's run */
@@ -18734,6 +18811,13 @@ void mbv2_s3_3(const float *restrict in, const float *restrict skip, float *rest
     Pw_s3_3_S2_14x32(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s3_3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s3_3_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s3_3(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer s3_3: the entry point with the arguments of every sg_layer's run */
 static void Run_s3_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -19070,6 +19154,13 @@ void mbv2_e4_1(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e4_1_14x32(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e4_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e4_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e4_1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e4_1: the entry point with the arguments of every sg_layer's run */
@@ -20514,6 +20605,13 @@ void mbv2_s4_1(const float *restrict in, float *restrict out, const float *restr
     Pw_s4_1_S2_14x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s4_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s4_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s4_1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s4_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s4_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -20851,6 +20949,13 @@ void mbv2_e4_2(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e4_2_14x32(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e4_2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e4_2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e4_2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e4_2: the entry point with the arguments of every sg_layer's run */
@@ -22329,6 +22434,13 @@ void mbv2_s4_2(const float *restrict in, const float *restrict skip, float *rest
     Pw_s4_2_S2_14x32(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s4_2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s4_2_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s4_2(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer s4_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s4_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -22665,6 +22777,13 @@ void mbv2_e4_3(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e4_3_14x32(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e4_3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e4_3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e4_3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e4_3: the entry point with the arguments of every sg_layer's run */
@@ -24143,6 +24262,13 @@ void mbv2_s4_3(const float *restrict in, const float *restrict skip, float *rest
     Pw_s4_3_S2_14x32(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s4_3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s4_3_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s4_3(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer s4_3: the entry point with the arguments of every sg_layer's run */
 static void Run_s4_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -24479,6 +24605,13 @@ void mbv2_e4_4(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e4_4_14x32(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e4_4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e4_4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e4_4(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e4_4: the entry point with the arguments of every sg_layer's run */
@@ -25957,6 +26090,13 @@ void mbv2_s4_4(const float *restrict in, const float *restrict skip, float *rest
     Pw_s4_4_S2_14x32(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s4_4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s4_4_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s4_4(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer s4_4: the entry point with the arguments of every sg_layer's run */
 static void Run_s4_4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -26293,6 +26433,13 @@ void mbv2_e5_1(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e5_1_14x32(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e5_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e5_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e5_1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e5_1: the entry point with the arguments of every sg_layer's run */
@@ -27743,6 +27890,13 @@ void mbv2_s5_1(const float *restrict in, float *restrict out, const float *restr
     Pw_s5_1_S2_14x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s5_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s5_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s5_1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s5_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s5_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -28080,6 +28234,13 @@ void mbv2_e5_2(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e5_2_14x32(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e5_2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e5_2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e5_2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e5_2: the entry point with the arguments of every sg_layer's run */
@@ -29813,6 +29974,13 @@ void mbv2_s5_2(const float *restrict in, const float *restrict skip, float *rest
     Pw_s5_2_S2_14x32(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s5_2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s5_2_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s5_2(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer s5_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s5_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -30149,6 +30317,13 @@ void mbv2_e5_3(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e5_3_14x32(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e5_3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e5_3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e5_3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e5_3: the entry point with the arguments of every sg_layer's run */
@@ -31882,6 +32057,13 @@ void mbv2_s5_3(const float *restrict in, const float *restrict skip, float *rest
     Pw_s5_3_S2_14x32(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s5_3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s5_3_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s5_3(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer s5_3: the entry point with the arguments of every sg_layer's run */
 static void Run_s5_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -32218,6 +32400,13 @@ void mbv2_e6_1(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e6_1_14x32(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e6_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e6_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e6_1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e6_1: the entry point with the arguments of every sg_layer's run */
@@ -32966,6 +33155,13 @@ void mbv2_s6_1(const float *restrict in, float *restrict out, const float *restr
     Pw_s6_1_S2_14x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s6_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s6_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s6_1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s6_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s6_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -33443,6 +33639,13 @@ void mbv2_e6_2(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e6_2_14x32(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e6_2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e6_2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e6_2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e6_2: the entry point with the arguments of every sg_layer's run */
@@ -34756,6 +34959,13 @@ void mbv2_s6_2(const float *restrict in, const float *restrict skip, float *rest
     Pw_s6_2_S2_14x32(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s6_2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s6_2_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s6_2(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer s6_2: the entry point with the arguments of every sg_layer's run */
 static void Run_s6_2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -35232,6 +35442,13 @@ void mbv2_e6_3(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e6_3_14x32(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e6_3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e6_3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e6_3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e6_3: the entry point with the arguments of every sg_layer's run */
@@ -36545,6 +36762,13 @@ void mbv2_s6_3(const float *restrict in, const float *restrict skip, float *rest
     Pw_s6_3_S2_14x32(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer s6_3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s6_3_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s6_3(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer s6_3: the entry point with the arguments of every sg_layer's run */
 static void Run_s6_3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -37021,6 +37245,13 @@ void mbv2_e7_1(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e7_1_14x32(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e7_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_e7_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_e7_1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e7_1: the entry point with the arguments of every sg_layer's run */
@@ -38292,6 +38523,13 @@ void mbv2_s7_1(const float *restrict in, float *restrict out, const float *restr
     Pw_s7_1_S2_14x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s7_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_s7_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_s7_1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s7_1: the entry point with the arguments of every sg_layer's run */
 static void Run_s7_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -38771,6 +39009,13 @@ void mbv2_head(const float *restrict in, float *restrict out, const float *restr
     (void)scratch;
 }
 
+/* layer.c.in: layer head: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_head_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_head(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer head: the entry point with the arguments of every sg_layer's run */
 static void Run_head(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -38838,6 +39083,13 @@ void mbv2_pool(const float *restrict in, float *restrict out, const float *restr
     Gpool_pool_64c1p(in, out);
     (void)packed;
     (void)scratch;
+}
+
+/* layer.c.in: layer pool: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_pool_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_pool(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer pool: the entry point with the arguments of every sg_layer's run */
@@ -38987,6 +39239,13 @@ void mbv2_fc(const float *restrict in, float *restrict out, const float *restric
     (void)scratch;
 }
 
+/* layer.c.in: layer fc: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_fc_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_fc(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer fc: the entry point with the arguments of every sg_layer's run */
 static void Run_fc(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -39039,6 +39298,13 @@ void mbv2_prob(const float *restrict in, float *restrict out, const float *restr
     Softmax_prob_1000c1p(in, out);
     (void)packed;
     (void)scratch;
+}
+
+/* layer.c.in: layer prob: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv2_prob_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv2_prob(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer prob: the entry point with the arguments of every sg_layer's run */
@@ -39800,6 +40066,143 @@ void mbv2_forward(const float *in, float *out, const float *packed, float *arena
         FC_OUT = 0,               /* the output of fc */
         PROB_W = 3503872,         /* the packed weights of prob */
     };
+    mbv2_stem(in, arena + STEM_OUT, packed, NULL);
+    mbv2_s1_1(arena + STEM_OUT, arena + S1_1_OUT, packed + S1_1_W, arena + S1_1_SCRATCH);
+    mbv2_e2_1(arena + S1_1_OUT, arena + E2_1_OUT, packed + E2_1_W, NULL);
+    mbv2_s2_1(arena + E2_1_OUT, arena + S2_1_OUT, packed + S2_1_W, arena + S2_1_SCRATCH);
+    mbv2_e2_2(arena + S2_1_OUT, arena + E2_2_OUT, packed + E2_2_W, NULL);
+    mbv2_s2_2(arena + E2_2_OUT, arena + S2_1_OUT, arena + S2_2_OUT, packed + S2_2_W, arena + S2_2_SCRATCH);
+    mbv2_e3_1(arena + S2_2_OUT, arena + E3_1_OUT, packed + E3_1_W, NULL);
+    mbv2_s3_1(arena + E3_1_OUT, arena + S3_1_OUT, packed + S3_1_W, arena + S3_1_SCRATCH);
+    mbv2_e3_2(arena + S3_1_OUT, arena + E3_2_OUT, packed + E3_2_W, NULL);
+    mbv2_s3_2(arena + E3_2_OUT, arena + S3_1_OUT, arena + S3_2_OUT, packed + S3_2_W, arena + S3_2_SCRATCH);
+    mbv2_e3_3(arena + S3_2_OUT, arena + E3_3_OUT, packed + E3_3_W, NULL);
+    mbv2_s3_3(arena + E3_3_OUT, arena + S3_2_OUT, arena + S3_3_OUT, packed + S3_3_W, arena + S3_3_SCRATCH);
+    mbv2_e4_1(arena + S3_3_OUT, arena + E4_1_OUT, packed + E4_1_W, NULL);
+    mbv2_s4_1(arena + E4_1_OUT, arena + S4_1_OUT, packed + S4_1_W, arena + S4_1_SCRATCH);
+    mbv2_e4_2(arena + S4_1_OUT, arena + E4_2_OUT, packed + E4_2_W, NULL);
+    mbv2_s4_2(arena + E4_2_OUT, arena + S4_1_OUT, arena + S4_2_OUT, packed + S4_2_W, arena + S4_2_SCRATCH);
+    mbv2_e4_3(arena + S4_2_OUT, arena + E4_3_OUT, packed + E4_3_W, NULL);
+    mbv2_s4_3(arena + E4_3_OUT, arena + S4_2_OUT, arena + S4_3_OUT, packed + S4_3_W, arena + S4_3_SCRATCH);
+    mbv2_e4_4(arena + S4_3_OUT, arena + E4_4_OUT, packed + E4_4_W, NULL);
+    mbv2_s4_4(arena + E4_4_OUT, arena + S4_3_OUT, arena + S4_4_OUT, packed + S4_4_W, arena + S4_4_SCRATCH);
+    mbv2_e5_1(arena + S4_4_OUT, arena + E5_1_OUT, packed + E5_1_W, NULL);
+    mbv2_s5_1(arena + E5_1_OUT, arena + S5_1_OUT, packed + S5_1_W, arena + S5_1_SCRATCH);
+    mbv2_e5_2(arena + S5_1_OUT, arena + E5_2_OUT, packed + E5_2_W, NULL);
+    mbv2_s5_2(arena + E5_2_OUT, arena + S5_1_OUT, arena + S5_2_OUT, packed + S5_2_W, arena + S5_2_SCRATCH);
+    mbv2_e5_3(arena + S5_2_OUT, arena + E5_3_OUT, packed + E5_3_W, NULL);
+    mbv2_s5_3(arena + E5_3_OUT, arena + S5_2_OUT, arena + S5_3_OUT, packed + S5_3_W, arena + S5_3_SCRATCH);
+    mbv2_e6_1(arena + S5_3_OUT, arena + E6_1_OUT, packed + E6_1_W, NULL);
+    mbv2_s6_1(arena + E6_1_OUT, arena + S6_1_OUT, packed + S6_1_W, arena + S6_1_SCRATCH);
+    mbv2_e6_2(arena + S6_1_OUT, arena + E6_2_OUT, packed + E6_2_W, NULL);
+    mbv2_s6_2(arena + E6_2_OUT, arena + S6_1_OUT, arena + S6_2_OUT, packed + S6_2_W, arena + S6_2_SCRATCH);
+    mbv2_e6_3(arena + S6_2_OUT, arena + E6_3_OUT, packed + E6_3_W, NULL);
+    mbv2_s6_3(arena + E6_3_OUT, arena + S6_2_OUT, arena + S6_3_OUT, packed + S6_3_W, arena + S6_3_SCRATCH);
+    mbv2_e7_1(arena + S6_3_OUT, arena + E7_1_OUT, packed + E7_1_W, NULL);
+    mbv2_s7_1(arena + E7_1_OUT, arena + S7_1_OUT, packed + S7_1_W, arena + S7_1_SCRATCH);
+    mbv2_head(arena + S7_1_OUT, arena + HEAD_OUT, packed + HEAD_W, NULL);
+    mbv2_pool(arena + HEAD_OUT, arena + POOL_OUT, packed + POOL_W, NULL);
+    mbv2_fc(arena + POOL_OUT, arena + FC_OUT, packed + FC_W, NULL);
+    mbv2_prob(arena + FC_OUT, out, packed + PROB_W, NULL);
+}
+
+/* net.c.in: the whole net: on the caller's threads, every layer in turn, each split layer's bands shared by its tasks */
+void mbv2_forward_par(const float *in, float *out, const float *packed, float *arena, const sg_par *par)
+{
+    enum {
+        STEM_OUT = 0,             /* the output of stem */
+        S1_1_W = 896,             /* the packed weights of s1_1 */
+        S1_1_OUT = 1204224,       /* the output of s1_1 */
+        S1_1_SCRATCH = 401408,    /* the scratch of s1_1 */
+        E2_1_W = 1744,            /* the packed weights of e2_1 */
+        E2_1_OUT = 0,             /* the output of e2_1 */
+        S2_1_W = 3376,            /* the packed weights of s2_1 */
+        S2_1_OUT = 1204224,       /* the output of s2_1 */
+        S2_1_SCRATCH = 1279488,   /* the scratch of s2_1 */
+        E2_2_W = 8992,            /* the packed weights of e2_2 */
+        E2_2_OUT = 0,             /* the output of e2_2 */
+        S2_2_W = 12592,           /* the packed weights of s2_2 */
+        S2_2_OUT = 451584,        /* the output of s2_2 */
+        S2_2_SCRATCH = 526848,    /* the scratch of s2_2 */
+        E3_1_W = 20992,           /* the packed weights of e3_1 */
+        E3_1_OUT = 0,             /* the output of e3_1 */
+        S3_1_W = 24592,           /* the packed weights of s3_1 */
+        S3_1_OUT = 451584,        /* the output of s3_1 */
+        S3_1_SCRATCH = 476672,    /* the scratch of s3_1 */
+        E3_2_W = 30672,           /* the packed weights of e3_2 */
+        E3_2_OUT = 0,             /* the output of e3_2 */
+        S3_2_W = 37008,           /* the packed weights of s3_2 */
+        S3_2_OUT = 301056,        /* the output of s3_2 */
+        S3_2_SCRATCH = 150528,    /* the scratch of s3_2 */
+        E3_3_W = 45104,           /* the packed weights of e3_3 */
+        E3_3_OUT = 0,             /* the output of e3_3 */
+        S3_3_W = 51440,           /* the packed weights of s3_3 */
+        S3_3_OUT = 326144,        /* the output of s3_3 */
+        S3_3_SCRATCH = 150528,    /* the scratch of s3_3 */
+        E4_1_W = 59536,           /* the packed weights of e4_1 */
+        E4_1_OUT = 0,             /* the output of e4_1 */
+        S4_1_W = 65872,           /* the packed weights of s4_1 */
+        S4_1_OUT = 188160,        /* the output of s4_1 */
+        S4_1_SCRATCH = 150528,    /* the scratch of s4_1 */
+        E4_2_W = 80144,           /* the packed weights of e4_2 */
+        E4_2_OUT = 0,             /* the output of e4_2 */
+        S4_2_W = 105104,          /* the packed weights of s4_2 */
+        S4_2_OUT = 150528,        /* the output of s4_2 */
+        S4_2_SCRATCH = 75264,     /* the scratch of s4_2 */
+        E4_3_W = 133584,          /* the packed weights of e4_3 */
+        E4_3_OUT = 0,             /* the output of e4_3 */
+        S4_3_W = 158544,          /* the packed weights of s4_3 */
+        S4_3_OUT = 163072,        /* the output of s4_3 */
+        S4_3_SCRATCH = 75264,     /* the scratch of s4_3 */
+        E4_4_W = 187024,          /* the packed weights of e4_4 */
+        E4_4_OUT = 0,             /* the output of e4_4 */
+        S4_4_W = 211984,          /* the packed weights of s4_4 */
+        S4_4_OUT = 150528,        /* the output of s4_4 */
+        S4_4_SCRATCH = 75264,     /* the scratch of s4_4 */
+        E5_1_W = 240464,          /* the packed weights of e5_1 */
+        E5_1_OUT = 0,             /* the output of e5_1 */
+        S5_1_W = 265424,          /* the packed weights of s5_1 */
+        S5_1_OUT = 225792,        /* the output of s5_1 */
+        S5_1_SCRATCH = 75264,     /* the scratch of s5_1 */
+        E5_2_W = 306224,          /* the packed weights of e5_2 */
+        E5_2_OUT = 0,             /* the output of e5_2 */
+        S5_2_W = 362096,          /* the packed weights of s5_2 */
+        S5_2_OUT = 244608,        /* the output of s5_2 */
+        S5_2_SCRATCH = 112896,    /* the scratch of s5_2 */
+        E5_3_W = 423248,          /* the packed weights of e5_3 */
+        E5_3_OUT = 0,             /* the output of e5_3 */
+        S5_3_W = 479120,          /* the packed weights of s5_3 */
+        S5_3_OUT = 225792,        /* the output of s5_3 */
+        S5_3_SCRATCH = 112896,    /* the scratch of s5_3 */
+        E6_1_W = 540272,          /* the packed weights of e6_1 */
+        E6_1_OUT = 0,             /* the output of e6_1 */
+        S6_1_W = 596144,          /* the packed weights of s6_1 */
+        S6_1_OUT = 141120,        /* the output of s6_1 */
+        S6_1_SCRATCH = 112896,    /* the scratch of s6_1 */
+        E6_2_W = 694224,          /* the packed weights of e6_2 */
+        E6_2_OUT = 0,             /* the output of e6_2 */
+        S6_2_W = 848784,          /* the packed weights of s6_2 */
+        S6_2_OUT = 94080,         /* the output of s6_2 */
+        S6_2_SCRATCH = 47040,     /* the scratch of s6_2 */
+        E6_3_W = 1012144,         /* the packed weights of e6_3 */
+        E6_3_OUT = 0,             /* the output of e6_3 */
+        S6_3_W = 1166704,         /* the packed weights of s6_3 */
+        S6_3_OUT = 101920,        /* the output of s6_3 */
+        S6_3_SCRATCH = 47040,     /* the scratch of s6_3 */
+        E7_1_W = 1330064,         /* the packed weights of e7_1 */
+        E7_1_OUT = 0,             /* the output of e7_1 */
+        S7_1_W = 1484624,         /* the packed weights of s7_1 */
+        S7_1_OUT = 94080,         /* the output of s7_1 */
+        S7_1_SCRATCH = 47040,     /* the scratch of s7_1 */
+        HEAD_W = 1801744,         /* the packed weights of head */
+        HEAD_OUT = 0,             /* the output of head */
+        POOL_W = 2212624,         /* the packed weights of pool */
+        POOL_OUT = 62720,         /* the output of pool */
+        FC_W = 2212624,           /* the packed weights of fc */
+        FC_OUT = 0,               /* the output of fc */
+        PROB_W = 3503872,         /* the packed weights of prob */
+    };
+    (void)par;
     mbv2_stem(in, arena + STEM_OUT, packed, NULL);
     mbv2_s1_1(arena + STEM_OUT, arena + S1_1_OUT, packed + S1_1_W, arena + S1_1_SCRATCH);
     mbv2_e2_1(arena + S1_1_OUT, arena + E2_1_OUT, packed + E2_1_W, NULL);

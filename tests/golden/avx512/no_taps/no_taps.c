@@ -73,6 +73,13 @@ void no_taps_deconv_none(const float *restrict in, float *restrict out, const fl
     (void)scratch;
 }
 
+/* layer.c.in: layer deconv_none: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void no_taps_deconv_none_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    no_taps_deconv_none(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer deconv_none: the entry point with the arguments of every sg_layer's run */
 static void Run_deconv_none(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -599,6 +606,13 @@ void no_taps_deconv_gaps(const float *restrict in, float *restrict out, const fl
     (void)scratch;
 }
 
+/* layer.c.in: layer deconv_gaps: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void no_taps_deconv_gaps_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    no_taps_deconv_gaps(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer deconv_gaps: the entry point with the arguments of every sg_layer's run */
 static void Run_deconv_gaps(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -674,6 +688,13 @@ void no_taps_dw_none(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer dw_none: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void no_taps_dw_none_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    no_taps_dw_none(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer dw_none: the entry point with the arguments of every sg_layer's run */
 static void Run_dw_none(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -744,6 +765,13 @@ void no_taps_conv_rows(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer conv_rows: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void no_taps_conv_rows_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    no_taps_conv_rows(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer conv_rows: the entry point with the arguments of every sg_layer's run */
 static void Run_conv_rows(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -812,6 +840,13 @@ void no_taps_conv_none(const float *restrict in, float *restrict out, const floa
 {
     Conv_conv_none_3c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer conv_none: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void no_taps_conv_none_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    no_taps_conv_none(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer conv_none: the entry point with the arguments of every sg_layer's run */

@@ -2,7 +2,9 @@
  *
  * 34 layers, 3.05M MACs, 31.0k parameters.
  * Per layer L: N_L_pack() repacks the TFLite-layout weights (sg_weights)
- * once; N_L() runs the layer.  Shapes and buffer sizes are the macros below.
+ * once; N_L() runs the layer, N_L_par() the same on the caller's threads
+ * (sg_par, at most PW_DENSE_MAX_THREADS; NULL: this thread), bit for bit alike.
+ * Shapes and buffer sizes are the macros below.
  */
 #ifndef PW_DENSE_GENERATED_H
 #define PW_DENSE_GENERATED_H
@@ -14,6 +16,8 @@ extern "C" {
 #endif
 
 #define PW_DENSE_LAYER_COUNT 34
+/* the workers the scratch sizes below hold room for (make gen THREADS=n) */
+#define PW_DENSE_MAX_THREADS 1
 
 /* layer 1 "c1_1": pwconv 1x1x1 -> 1x1x1 */
 #define PW_DENSE_C1_1_IN_H 1
@@ -26,6 +30,7 @@ extern "C" {
 #define PW_DENSE_C1_1_SCRATCH_FLOATS 0
 void pw_dense_c1_1_pack(const sg_weights *w, float *packed);
 void pw_dense_c1_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_c1_1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 2 "c1_8": pwconv 1x3x1 -> 1x3x8 */
 #define PW_DENSE_C1_8_IN_H 1
@@ -38,6 +43,7 @@ void pw_dense_c1_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define PW_DENSE_C1_8_SCRATCH_FLOATS 0
 void pw_dense_c1_8_pack(const sg_weights *w, float *packed);
 void pw_dense_c1_8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_c1_8_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 3 "c3_4": pwconv 7x7x3 -> 7x7x4 */
 #define PW_DENSE_C3_4_IN_H 7
@@ -50,6 +56,7 @@ void pw_dense_c1_8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define PW_DENSE_C3_4_SCRATCH_FLOATS 0
 void pw_dense_c3_4_pack(const sg_weights *w, float *packed);
 void pw_dense_c3_4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_c3_4_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 4 "c4_5": pwconv 2x2x4 -> 2x2x5 */
 #define PW_DENSE_C4_5_IN_H 2
@@ -62,6 +69,7 @@ void pw_dense_c3_4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define PW_DENSE_C4_5_SCRATCH_FLOATS 0
 void pw_dense_c4_5_pack(const sg_weights *w, float *packed);
 void pw_dense_c4_5(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_c4_5_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 5 "c5_3": pwconv 1x5x5 -> 1x5x3 */
 #define PW_DENSE_C5_3_IN_H 1
@@ -74,6 +82,7 @@ void pw_dense_c4_5(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define PW_DENSE_C5_3_SCRATCH_FLOATS 0
 void pw_dense_c5_3_pack(const sg_weights *w, float *packed);
 void pw_dense_c5_3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_c5_3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 6 "c7_9": pwconv 3x3x7 -> 3x3x9 */
 #define PW_DENSE_C7_9_IN_H 3
@@ -86,6 +95,7 @@ void pw_dense_c5_3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define PW_DENSE_C7_9_SCRATCH_FLOATS 0
 void pw_dense_c7_9_pack(const sg_weights *w, float *packed);
 void pw_dense_c7_9(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_c7_9_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 7 "c8_8": pwconv 4x4x8 -> 4x4x8 */
 #define PW_DENSE_C8_8_IN_H 4
@@ -98,6 +108,7 @@ void pw_dense_c7_9(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define PW_DENSE_C8_8_SCRATCH_FLOATS 0
 void pw_dense_c8_8_pack(const sg_weights *w, float *packed);
 void pw_dense_c8_8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_c8_8_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 8 "c9_7": pwconv 3x5x9 -> 3x5x7 */
 #define PW_DENSE_C9_7_IN_H 3
@@ -110,6 +121,7 @@ void pw_dense_c8_8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define PW_DENSE_C9_7_SCRATCH_FLOATS 0
 void pw_dense_c9_7_pack(const sg_weights *w, float *packed);
 void pw_dense_c9_7(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_c9_7_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 9 "c15_16": pwconv 7x2x15 -> 7x2x16 */
 #define PW_DENSE_C15_16_IN_H 7
@@ -122,6 +134,7 @@ void pw_dense_c9_7(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define PW_DENSE_C15_16_SCRATCH_FLOATS 0
 void pw_dense_c15_16_pack(const sg_weights *w, float *packed);
 void pw_dense_c15_16(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_c15_16_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 10 "c16_17": pwconv 13x1x16 -> 13x1x17 */
 #define PW_DENSE_C16_17_IN_H 13
@@ -134,6 +147,7 @@ void pw_dense_c15_16(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define PW_DENSE_C16_17_SCRATCH_FLOATS 0
 void pw_dense_c16_17_pack(const sg_weights *w, float *packed);
 void pw_dense_c16_17(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_c16_17_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 11 "c17_15": pwconv 1x13x17 -> 1x13x15 */
 #define PW_DENSE_C17_15_IN_H 1
@@ -146,6 +160,7 @@ void pw_dense_c16_17(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define PW_DENSE_C17_15_SCRATCH_FLOATS 0
 void pw_dense_c17_15_pack(const sg_weights *w, float *packed);
 void pw_dense_c17_15(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_c17_15_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 12 "c31_33": pwconv 9x9x31 -> 9x9x33 */
 #define PW_DENSE_C31_33_IN_H 9
@@ -158,6 +173,7 @@ void pw_dense_c17_15(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define PW_DENSE_C31_33_SCRATCH_FLOATS 0
 void pw_dense_c31_33_pack(const sg_weights *w, float *packed);
 void pw_dense_c31_33(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_c31_33_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 13 "c32_32": pwconv 14x2x32 -> 14x2x32 */
 #define PW_DENSE_C32_32_IN_H 14
@@ -170,6 +186,7 @@ void pw_dense_c31_33(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define PW_DENSE_C32_32_SCRATCH_FLOATS 0
 void pw_dense_c32_32_pack(const sg_weights *w, float *packed);
 void pw_dense_c32_32(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_c32_32_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 14 "c33_31": pwconv 1x29x33 -> 1x29x31 */
 #define PW_DENSE_C33_31_IN_H 1
@@ -182,6 +199,7 @@ void pw_dense_c32_32(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define PW_DENSE_C33_31_SCRATCH_FLOATS 0
 void pw_dense_c33_31_pack(const sg_weights *w, float *packed);
 void pw_dense_c33_31(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_c33_31_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 15 "c48_47": pwconv 3x9x48 -> 3x9x47 */
 #define PW_DENSE_C48_47_IN_H 3
@@ -194,6 +212,7 @@ void pw_dense_c33_31(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define PW_DENSE_C48_47_SCRATCH_FLOATS 0
 void pw_dense_c48_47_pack(const sg_weights *w, float *packed);
 void pw_dense_c48_47(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_c48_47_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 16 "c47_49": pwconv 5x3x47 -> 5x3x49 */
 #define PW_DENSE_C47_49_IN_H 5
@@ -206,6 +225,7 @@ void pw_dense_c48_47(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define PW_DENSE_C47_49_SCRATCH_FLOATS 0
 void pw_dense_c47_49_pack(const sg_weights *w, float *packed);
 void pw_dense_c47_49(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_c47_49_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 17 "c64_65": pwconv 14x14x64 -> 14x14x65 */
 #define PW_DENSE_C64_65_IN_H 14
@@ -218,6 +238,7 @@ void pw_dense_c47_49(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define PW_DENSE_C64_65_SCRATCH_FLOATS 0
 void pw_dense_c64_65_pack(const sg_weights *w, float *packed);
 void pw_dense_c64_65(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_c64_65_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 18 "c65_64": pwconv 13x17x65 -> 13x17x64 */
 #define PW_DENSE_C65_64_IN_H 13
@@ -230,6 +251,7 @@ void pw_dense_c64_65(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define PW_DENSE_C65_64_SCRATCH_FLOATS 0
 void pw_dense_c65_64_pack(const sg_weights *w, float *packed);
 void pw_dense_c65_64(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_c65_64_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 19 "c16_96": pwconv 7x6x16 -> 7x6x96 */
 #define PW_DENSE_C16_96_IN_H 7
@@ -242,6 +264,7 @@ void pw_dense_c65_64(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define PW_DENSE_C16_96_SCRATCH_FLOATS 0
 void pw_dense_c16_96_pack(const sg_weights *w, float *packed);
 void pw_dense_c16_96(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_c16_96_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 20 "c96_48": pwconv 8x7x96 -> 8x7x48 */
 #define PW_DENSE_C96_48_IN_H 8
@@ -254,6 +277,7 @@ void pw_dense_c16_96(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define PW_DENSE_C96_48_SCRATCH_FLOATS 0
 void pw_dense_c96_48_pack(const sg_weights *w, float *packed);
 void pw_dense_c96_48(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_c96_48_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 21 "c17_1": pwconv 15x15x17 -> 15x15x1 */
 #define PW_DENSE_C17_1_IN_H 15
@@ -266,6 +290,7 @@ void pw_dense_c96_48(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define PW_DENSE_C17_1_SCRATCH_FLOATS 0
 void pw_dense_c17_1_pack(const sg_weights *w, float *packed);
 void pw_dense_c17_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_c17_1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 22 "c1_33": pwconv 16x9x1 -> 16x9x33 */
 #define PW_DENSE_C1_33_IN_H 16
@@ -278,6 +303,7 @@ void pw_dense_c17_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define PW_DENSE_C1_33_SCRATCH_FLOATS 0
 void pw_dense_c1_33_pack(const sg_weights *w, float *packed);
 void pw_dense_c1_33(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_c1_33_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 23 "cdef": pwconv 5x5x24 -> 5x5x24 */
 #define PW_DENSE_CDEF_IN_H 5
@@ -290,6 +316,7 @@ void pw_dense_c1_33(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define PW_DENSE_CDEF_SCRATCH_FLOATS 0
 void pw_dense_cdef_pack(const sg_weights *w, float *packed);
 void pw_dense_cdef(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_cdef_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 24 "nobias": pwconv 3x7x9 -> 3x7x17 */
 #define PW_DENSE_NOBIAS_IN_H 3
@@ -302,6 +329,7 @@ void pw_dense_cdef(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define PW_DENSE_NOBIAS_SCRATCH_FLOATS 0
 void pw_dense_nobias_pack(const sg_weights *w, float *packed);
 void pw_dense_nobias(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_nobias_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 25 "a_relu": pwconv 2x7x8 -> 2x7x16 */
 #define PW_DENSE_A_RELU_IN_H 2
@@ -314,6 +342,7 @@ void pw_dense_nobias(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define PW_DENSE_A_RELU_SCRATCH_FLOATS 0
 void pw_dense_a_relu_pack(const sg_weights *w, float *packed);
 void pw_dense_a_relu(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_a_relu_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 26 "a_r6": pwconv 7x2x5 -> 7x2x9 */
 #define PW_DENSE_A_R6_IN_H 7
@@ -326,6 +355,7 @@ void pw_dense_a_relu(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define PW_DENSE_A_R6_SCRATCH_FLOATS 0
 void pw_dense_a_r6_pack(const sg_weights *w, float *packed);
 void pw_dense_a_r6(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_a_r6_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 27 "a_mm": pwconv 3x3x16 -> 3x3x31 */
 #define PW_DENSE_A_MM_IN_H 3
@@ -338,6 +368,7 @@ void pw_dense_a_r6(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define PW_DENSE_A_MM_SCRATCH_FLOATS 0
 void pw_dense_a_mm_pack(const sg_weights *w, float *packed);
 void pw_dense_a_mm(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_a_mm_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 28 "a_max": pwconv 1x15x31 -> 1x15x8 */
 #define PW_DENSE_A_MAX_IN_H 1
@@ -350,6 +381,7 @@ void pw_dense_a_mm(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define PW_DENSE_A_MAX_SCRATCH_FLOATS 0
 void pw_dense_a_max_pack(const sg_weights *w, float *packed);
 void pw_dense_a_max(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_a_max_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 29 "res8": pwconv 4x5x8 -> 4x5x8 */
 #define PW_DENSE_RES8_IN_H 4
@@ -362,6 +394,7 @@ void pw_dense_a_max(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define PW_DENSE_RES8_SCRATCH_FLOATS 0
 void pw_dense_res8_pack(const sg_weights *w, float *packed);
 void pw_dense_res8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_res8_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 30 "res17": pwconv 9x7x17 -> 9x7x17 */
 #define PW_DENSE_RES17_IN_H 9
@@ -374,6 +407,7 @@ void pw_dense_res8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define PW_DENSE_RES17_SCRATCH_FLOATS 0
 void pw_dense_res17_pack(const sg_weights *w, float *packed);
 void pw_dense_res17(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_res17_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 31 "pair_odd": pwconv 11x9x48 -> 11x9x24 */
 #define PW_DENSE_PAIR_ODD_IN_H 11
@@ -386,6 +420,7 @@ void pw_dense_res17(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define PW_DENSE_PAIR_ODD_SCRATCH_FLOATS 0
 void pw_dense_pair_odd_pack(const sg_weights *w, float *packed);
 void pw_dense_pair_odd(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_pair_odd_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 32 "pair40": pwconv 14x14x64 -> 14x14x40 */
 #define PW_DENSE_PAIR40_IN_H 14
@@ -398,6 +433,7 @@ void pw_dense_pair_odd(const float *SG_RESTRICT in, float *SG_RESTRICT out, cons
 #define PW_DENSE_PAIR40_SCRATCH_FLOATS 0
 void pw_dense_pair40_pack(const sg_weights *w, float *packed);
 void pw_dense_pair40(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_pair40_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 33 "pair8": pwconv 15x15x40 -> 15x15x8 */
 #define PW_DENSE_PAIR8_IN_H 15
@@ -410,6 +446,7 @@ void pw_dense_pair40(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define PW_DENSE_PAIR8_SCRATCH_FLOATS 0
 void pw_dense_pair8_pack(const sg_weights *w, float *packed);
 void pw_dense_pair8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_pair8_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 34 "res33": pwconv 1x1x33 -> 1x1x33 */
 #define PW_DENSE_RES33_IN_H 1
@@ -422,6 +459,7 @@ void pw_dense_pair8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define PW_DENSE_RES33_SCRATCH_FLOATS 0
 void pw_dense_res33_pack(const sg_weights *w, float *packed);
 void pw_dense_res33(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_dense_res33_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer pw_dense_layers[PW_DENSE_LAYER_COUNT];

@@ -268,6 +268,13 @@ void pw_topology_g2(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer g2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_g2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_g2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer g2: the entry point with the arguments of every sg_layer's run */
 static void Run_g2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -570,6 +577,13 @@ void pw_topology_g4(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer g4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_g4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_g4(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer g4: the entry point with the arguments of every sg_layer's run */
 static void Run_g4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -799,6 +813,13 @@ void pw_topology_g4odd(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer g4odd: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_g4odd_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_g4odd(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer g4odd: the entry point with the arguments of every sg_layer's run */
 static void Run_g4odd(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -982,6 +1003,13 @@ void pw_topology_g3(const float *restrict in, float *restrict out, const float *
 {
     Pw_g3_13x11(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer g3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_g3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_g3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer g3: the entry point with the arguments of every sg_layer's run */
@@ -1200,6 +1228,13 @@ void pw_topology_gcin(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer gcin: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_gcin_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_gcin(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer gcin: the entry point with the arguments of every sg_layer's run */
 static void Run_gcin(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1414,6 +1449,13 @@ void pw_topology_gcin3(const float *restrict in, float *restrict out, const floa
 {
     Pw_gcin3_14x3(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer gcin3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_gcin3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_gcin3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer gcin3: the entry point with the arguments of every sg_layer's run */
@@ -1689,6 +1731,13 @@ void pw_topology_g16res(const float *restrict in, float *restrict out, const flo
     (void)scratch;
 }
 
+/* layer.c.in: layer g16res: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_g16res_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_g16res(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer g16res: the entry point with the arguments of every sg_layer's run */
 static void Run_g16res(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1779,6 +1828,13 @@ void pw_topology_g2px(const float *restrict in, float *restrict out, const float
 {
     Pw_g2px_1x33(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer g2px: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_g2px_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_g2px(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer g2px: the entry point with the arguments of every sg_layer's run */
@@ -1941,6 +1997,13 @@ void pw_topology_t1wrap(const float *restrict in, float *restrict out, const flo
     (void)scratch;
 }
 
+/* layer.c.in: layer t1wrap: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t1wrap_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t1wrap(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer t1wrap: the entry point with the arguments of every sg_layer's run */
 static void Run_t1wrap(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2069,6 +2132,13 @@ void pw_topology_t1down(const float *restrict in, float *restrict out, const flo
 {
     Pw_t1down_4x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer t1down: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t1down_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t1down(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer t1down: the entry point with the arguments of every sg_layer's run */
@@ -2309,6 +2379,13 @@ void pw_topology_t1one(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer t1one: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t1one_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t1one(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer t1one: the entry point with the arguments of every sg_layer's run */
 static void Run_t1one(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2470,6 +2547,13 @@ void pw_topology_t1cls(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer t1cls: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t1cls_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t1cls(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer t1cls: the entry point with the arguments of every sg_layer's run */
 static void Run_t1cls(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2545,6 +2629,13 @@ void pw_topology_t1full(const float *restrict in, float *restrict out, const flo
 {
     Pw_t1full_1x9(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer t1full: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t1full_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t1full(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer t1full: the entry point with the arguments of every sg_layer's run */
@@ -2699,6 +2790,13 @@ void pw_topology_t2mix(const float *restrict in, float *restrict out, const floa
 {
     Pw_t2mix_4x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer t2mix: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t2mix_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t2mix(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer t2mix: the entry point with the arguments of every sg_layer's run */
@@ -2881,6 +2979,13 @@ void pw_topology_t2res(const float *restrict in, float *restrict out, const floa
 {
     Pw_t2res_4x4(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer t2res: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t2res_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t2res(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer t2res: the entry point with the arguments of every sg_layer's run */
@@ -3176,6 +3281,13 @@ void pw_topology_t2rows(const float *restrict in, float *restrict out, const flo
     (void)scratch;
 }
 
+/* layer.c.in: layer t2rows: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t2rows_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t2rows(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer t2rows: the entry point with the arguments of every sg_layer's run */
 static void Run_t2rows(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3383,6 +3495,13 @@ void pw_topology_t2odd(const float *restrict in, float *restrict out, const floa
 {
     Pw_t2odd_4x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer t2odd: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t2odd_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t2odd(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer t2odd: the entry point with the arguments of every sg_layer's run */
@@ -3669,6 +3788,13 @@ void pw_topology_t3a(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer t3a: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t3a_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t3a(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer t3a: the entry point with the arguments of every sg_layer's run */
 static void Run_t3a(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3853,6 +3979,13 @@ void pw_topology_t3b(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer t3b: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t3b_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t3b(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer t3b: the entry point with the arguments of every sg_layer's run */
 static void Run_t3b(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3980,6 +4113,13 @@ void pw_topology_t3c(const float *restrict in, float *restrict out, const float 
 {
     Pw_t3c_1x4(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer t3c: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t3c_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t3c(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer t3c: the entry point with the arguments of every sg_layer's run */
@@ -4340,6 +4480,13 @@ void pw_topology_t3one(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer t3one: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t3one_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t3one(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer t3one: the entry point with the arguments of every sg_layer's run */
 static void Run_t3one(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4621,6 +4768,13 @@ void pw_topology_t4(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer t4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t4(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer t4: the entry point with the arguments of every sg_layer's run */
 static void Run_t4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4801,6 +4955,13 @@ void pw_topology_t8(const float *restrict in, float *restrict out, const float *
 {
     Pw_t8_9x2(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer t8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t8(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer t8: the entry point with the arguments of every sg_layer's run */

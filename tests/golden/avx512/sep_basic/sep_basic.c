@@ -1302,6 +1302,13 @@ void sep_basic_mb(const float *restrict in, float *restrict out, const float *re
     Pw_mb_S2_14x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer mb: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_mb_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_mb(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer mb: the entry point with the arguments of every sg_layer's run */
 static void Run_mb(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1935,6 +1942,13 @@ void sep_basic_s2odd(const float *restrict in, float *restrict out, const float 
     };
     Dw_s2odd_S1_3c8p(in, scratch, packed);
     Pw_s2odd_S2_14x8(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer s2odd: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_s2odd_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_s2odd(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s2odd: the entry point with the arguments of every sg_layer's run */
@@ -3313,6 +3327,13 @@ void sep_basic_s2odd2(const float *restrict in, float *restrict out, const float
     Pw_s2odd2_S2_9x33(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s2odd2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_s2odd2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_s2odd2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s2odd2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2odd2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4433,6 +4454,13 @@ void sep_basic_k5s2(const float *restrict in, float *restrict out, const float *
     Pw_k5s2_S2_14x15(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer k5s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_k5s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_k5s2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k5s2: the entry point with the arguments of every sg_layer's run */
 static void Run_k5s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -5208,6 +5236,13 @@ void sep_basic_s3(const float *restrict in, float *restrict out, const float *re
     Pw_s3_S2_14x31(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_s3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_s3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s3: the entry point with the arguments of every sg_layer's run */
 static void Run_s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -5787,6 +5822,13 @@ void sep_basic_k1x7(const float *restrict in, float *restrict out, const float *
     };
     Dw_k1x7_S1_4c8p(in, scratch, packed);
     Pw_k1x7_S2_14x5(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer k1x7: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_k1x7_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_k1x7(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k1x7: the entry point with the arguments of every sg_layer's run */
@@ -6791,6 +6833,13 @@ void sep_basic_k5x3s21(const float *restrict in, float *restrict out, const floa
     };
     Dw_k5x3s21_S1_7c8p(in, scratch, packed);
     Pw_k5x3s21_S2_14x9(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer k5x3s21: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_k5x3s21_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_k5x3s21(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k5x3s21: the entry point with the arguments of every sg_layer's run */
@@ -7995,6 +8044,13 @@ void sep_basic_d2(const float *restrict in, float *restrict out, const float *re
     Pw_d2_S2_10x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer d2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_d2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_d2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d2: the entry point with the arguments of every sg_layer's run */
 static void Run_d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -8702,6 +8758,13 @@ void sep_basic_d3s2(const float *restrict in, float *restrict out, const float *
     Pw_d3s2_S2_14x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer d3s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_d3s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_d3s2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d3s2: the entry point with the arguments of every sg_layer's run */
 static void Run_d3s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -9045,6 +9108,13 @@ void sep_basic_valid(const float *restrict in, float *restrict out, const float 
     };
     Dw_valid_S1_8c8p(in, scratch, packed);
     Pw_valid_S2_14x16(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer valid: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_valid_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_valid(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer valid: the entry point with the arguments of every sg_layer's run */
@@ -10302,6 +10372,13 @@ void sep_basic_tab(const float *restrict in, float *restrict out, const float *r
     };
     Dw_tab_S1_16c8p(in, scratch, packed);
     Pw_tab_S2_14x17(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer tab: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_tab_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_tab(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer tab: the entry point with the arguments of every sg_layer's run */
@@ -12872,6 +12949,13 @@ void sep_basic_int2(const float *restrict in, float *restrict out, const float *
     Pw_int2_S2_16x8pairs(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer int2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_int2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_int2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer int2: the entry point with the arguments of every sg_layer's run */
 static void Run_int2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -14057,6 +14141,13 @@ void sep_basic_m2(const float *restrict in, float *restrict out, const float *re
     };
     Dw_m2_S1_8c8p(in, scratch, packed);
     Pw_m2_S2_14x8(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer m2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_m2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_m2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m2: the entry point with the arguments of every sg_layer's run */
@@ -15478,6 +15569,13 @@ void sep_basic_m3(const float *restrict in, float *restrict out, const float *re
     Pw_m3_S2_14x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_m3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_m3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m3: the entry point with the arguments of every sg_layer's run */
 static void Run_m3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -16291,6 +16389,13 @@ void sep_basic_m4c1(const float *restrict in, float *restrict out, const float *
     };
     Dw_m4c1_S1_4c8p(in, scratch, packed);
     Pw_m4c1_S2_14x3(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer m4c1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_m4c1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_m4c1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m4c1: the entry point with the arguments of every sg_layer's run */
@@ -17314,6 +17419,13 @@ void sep_basic_m8(const float *restrict in, float *restrict out, const float *re
     };
     Dw_m8_S1_16c8p(in, scratch, packed);
     Pw_m8_S2_14x1(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer m8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_m8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_m8(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m8: the entry point with the arguments of every sg_layer's run */
@@ -18962,6 +19074,13 @@ void sep_basic_m2s2(const float *restrict in, float *restrict out, const float *
     };
     Dw_m2s2_S1_16c8p(in, scratch, packed);
     Pw_m2s2_S2_14x32(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer m2s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_m2s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_m2s2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m2s2: the entry point with the arguments of every sg_layer's run */
@@ -20735,6 +20854,13 @@ void sep_basic_mdef(const float *restrict in, float *restrict out, const float *
     Pw_mdef_S2_14x18(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer mdef: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_mdef_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_mdef(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer mdef: the entry point with the arguments of every sg_layer's run */
 static void Run_mdef(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -20909,6 +21035,13 @@ void sep_basic_px(const float *restrict in, float *restrict out, const float *re
     Pw_px_S2_1x64(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer px: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_px_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_px(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer px: the entry point with the arguments of every sg_layer's run */
 static void Run_px(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -21035,6 +21168,13 @@ void sep_basic_px_s2(const float *restrict in, float *restrict out, const float 
     };
     Dw_px_s2_S1_7c8p(in, scratch, packed);
     Pw_px_s2_S2_1x9(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer px_s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_px_s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_px_s2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer px_s2: the entry point with the arguments of every sg_layer's run */
@@ -21691,6 +21831,13 @@ void sep_basic_big_k(const float *restrict in, float *restrict out, const float 
     };
     Dw_big_k_S1_8c8p(in, scratch, packed);
     Pw_big_k_S2_9x8(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer big_k: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_big_k_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_big_k(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer big_k: the entry point with the arguments of every sg_layer's run */
@@ -22706,6 +22853,13 @@ void sep_basic_nobias(const float *restrict in, float *restrict out, const float
     };
     Dw_nobias_S1_16c8p(in, scratch, packed);
     Pw_nobias_S2_14x31(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer nobias: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_nobias_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_nobias(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
@@ -24355,6 +24509,13 @@ void sep_basic_acts(const float *restrict in, float *restrict out, const float *
     Pw_acts_S2_14x17(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer acts: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_acts_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_acts(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer acts: the entry point with the arguments of every sg_layer's run */
 static void Run_acts(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -24903,6 +25064,13 @@ void sep_basic_acts2(const float *restrict in, float *restrict out, const float 
     };
     Dw_acts2_S1_16c8p(in, scratch, packed);
     Pw_acts2_S2_13x32(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer acts2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_acts2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_acts2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer acts2: the entry point with the arguments of every sg_layer's run */

@@ -941,6 +941,13 @@ void sep_residual_a1(const float *restrict in, float *restrict out, const float 
     Pw_a1_S2_14x16(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer a1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_a1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_a1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer a1: the entry point with the arguments of every sg_layer's run */
 static void Run_a1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1727,6 +1734,13 @@ void sep_residual_a2(const float *restrict in, float *restrict out, const float 
     };
     Dw_a2_S1_16c8p(in, scratch, packed);
     Pw_a2_S2_4x4(scratch, out, packed + S2_W, in);
+}
+
+/* layer.c.in: layer a2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_a2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_a2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer a2: the entry point with the arguments of every sg_layer's run */
@@ -3208,6 +3222,13 @@ void sep_residual_a3(const float *restrict in, const float *restrict skip, float
     Pw_a3_S2_14x8(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer a3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_a3_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_a3(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer a3: the entry point with the arguments of every sg_layer's run */
 static void Run_a3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4033,6 +4054,13 @@ void sep_residual_b1(const float *restrict in, float *restrict out, const float 
 {
     Pw_b1_10x32(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer b1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_b1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_b1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer b1: the entry point with the arguments of every sg_layer's run */
@@ -6149,6 +6177,13 @@ void sep_residual_b2(const float *restrict in, const float *restrict skip, float
     Pw_b2_S2_10x17(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer b2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_b2_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_b2(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer b2: the entry point with the arguments of every sg_layer's run */
 static void Run_b2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -6658,6 +6693,13 @@ void sep_residual_b3(const float *restrict in, float *restrict out, const float 
 {
     Pw_b3_9x34(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer b3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_b3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_b3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer b3: the entry point with the arguments of every sg_layer's run */
@@ -8772,6 +8814,13 @@ void sep_residual_b4(const float *restrict in, const float *restrict skip, float
     };
     Dw_b4_S1_16c8p(in, scratch, packed);
     Pw_b4_S2_10x17(scratch, out, packed + S2_W, skip);
+}
+
+/* layer.c.in: layer b4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_b4_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_b4(in, skip, out, packed, scratch);
 }
 
 /* layer.c.in: layer b4: the entry point with the arguments of every sg_layer's run */
@@ -15365,6 +15414,13 @@ void sep_residual_b5(const float *restrict in, const float *restrict skip, float
     Pw_b5_S2_10x17(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer b5: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_b5_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_b5(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer b5: the entry point with the arguments of every sg_layer's run */
 static void Run_b5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -16238,6 +16294,13 @@ void sep_residual_c1(const float *restrict in, float *restrict out, const float 
     Pw_c1_S2_14x16(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer c1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_c1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_c1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c1: the entry point with the arguments of every sg_layer's run */
 static void Run_c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -16911,6 +16974,13 @@ void sep_residual_c2(const float *restrict in, float *restrict out, const float 
     };
     Dw_c2_S1_16c8p(in, scratch, packed);
     Pw_c2_S2_4x4(scratch, out, packed + S2_W, in);
+}
+
+/* layer.c.in: layer c2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_c2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_c2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer c2: the entry point with the arguments of every sg_layer's run */
@@ -17762,6 +17832,13 @@ void sep_residual_c3(const float *restrict in, const float *restrict skip, float
     };
     Dw_c3_S1_16c8p(in, scratch, packed);
     Pw_c3_S2_14x4(scratch, out, packed + S2_W, skip);
+}
+
+/* layer.c.in: layer c3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_c3_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_c3(in, skip, out, packed, scratch);
 }
 
 /* layer.c.in: layer c3: the entry point with the arguments of every sg_layer's run */
@@ -18958,6 +19035,13 @@ void sep_residual_d1(const float *restrict in, float *restrict out, const float 
     Pw_d1_S2_14x31(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer d1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_d1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_d1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d1: the entry point with the arguments of every sg_layer's run */
 static void Run_d1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -19502,6 +19586,13 @@ void sep_residual_d2(const float *restrict in, float *restrict out, const float 
         S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
     };
     Dw_d2_16c8p(in, out, packed, scratch + S1_STAGE);
+}
+
+/* layer.c.in: layer d2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_d2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_d2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer d2: the entry point with the arguments of every sg_layer's run */
@@ -21917,6 +22008,13 @@ void sep_residual_d3(const float *restrict in, const float *restrict skip, float
     Pw_d3_S2_4x4(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer d3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_d3_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_d3(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer d3: the entry point with the arguments of every sg_layer's run */
 static void Run_d3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -23327,6 +23425,13 @@ void sep_residual_t1(const float *restrict in, float *restrict out, const float 
     Pw_t1_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer t1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_t1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_t1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer t1: the entry point with the arguments of every sg_layer's run */
 static void Run_t1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -24675,6 +24780,13 @@ void sep_residual_gdw(const float *restrict in, float *restrict out, const float
     };
     Dw_gdw_S1_16c8p(in, scratch, packed);
     Pw_gdw_S2_14x1(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer gdw: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_gdw_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_gdw(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer gdw: the entry point with the arguments of every sg_layer's run */
@@ -26236,6 +26348,13 @@ void sep_residual_rnb(const float *restrict in, float *restrict out, const float
     Pw_rnb_S2_14x9(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer rnb: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_rnb_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_rnb(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer rnb: the entry point with the arguments of every sg_layer's run */
 static void Run_rnb(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -26442,6 +26561,13 @@ void sep_residual_rpx(const float *restrict in, float *restrict out, const float
     };
     Dw_rpx_S1_16c8p(in, scratch, packed);
     Pw_rpx_S2_1x64(scratch, out, packed + S2_W, in);
+}
+
+/* layer.c.in: layer rpx: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_rpx_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_rpx(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer rpx: the entry point with the arguments of every sg_layer's run */

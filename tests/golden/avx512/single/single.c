@@ -228,6 +228,13 @@ void single_only(const float *restrict in, float *restrict out, const float *res
     (void)scratch;
 }
 
+/* layer.c.in: layer only: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void single_only_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    single_only(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer only: the entry point with the arguments of every sg_layer's run */
 static void Run_only(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -263,5 +270,13 @@ void single_pack(const sg_weights w[SINGLE_LAYER_COUNT], float *packed)
 void single_forward(const float *in, float *out, const float *packed, float *arena)
 {
     (void)arena;
+    single_only(in, out, packed, NULL);
+}
+
+/* net.c.in: the whole net: on the caller's threads, every layer in turn, each split layer's bands shared by its tasks */
+void single_forward_par(const float *in, float *out, const float *packed, float *arena, const sg_par *par)
+{
+    (void)arena;
+    (void)par;
     single_only(in, out, packed, NULL);
 }

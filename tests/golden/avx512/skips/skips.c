@@ -309,6 +309,13 @@ void skips_x1(const float *restrict in, float *restrict out, const float *restri
     (void)scratch;
 }
 
+/* layer.c.in: layer x1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void skips_x1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    skips_x1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer x1: the entry point with the arguments of every sg_layer's run */
 static void Run_x1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1349,6 +1356,13 @@ void skips_x2(const float *restrict in, const float *restrict skip, float *restr
     Pw_x2_S2_14x16(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer x2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void skips_x2_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    skips_x2(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer x2: the entry point with the arguments of every sg_layer's run */
 static void Run_x2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2154,6 +2168,13 @@ void skips_x3(const float *restrict in, float *restrict out, const float *restri
     (void)scratch;
 }
 
+/* layer.c.in: layer x3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void skips_x3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    skips_x3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer x3: the entry point with the arguments of every sg_layer's run */
 static void Run_x3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2376,6 +2397,13 @@ void skips_x4(const float *restrict in, const float *restrict skip, float *restr
 {
     Pw_x4_14x16(in, out, packed, skip);
     (void)scratch;
+}
+
+/* layer.c.in: layer x4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void skips_x4_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    skips_x4(in, skip, out, packed, scratch);
 }
 
 /* layer.c.in: layer x4: the entry point with the arguments of every sg_layer's run */
@@ -3377,6 +3405,13 @@ void skips_x5(const float *restrict in, const float *restrict skip, float *restr
     Dw_x5_S1_16c8p(in, scratch, packed);
     Pw_x5_S2_14x16(scratch, scratch + S2_OUT, packed + S2_W);
     Up_x5_S3_16c8p(scratch + S2_OUT, out, packed + S3_W, skip);
+}
+
+/* layer.c.in: layer x5: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void skips_x5_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    skips_x5(in, skip, out, packed, scratch);
 }
 
 /* layer.c.in: layer x5: the entry point with the arguments of every sg_layer's run */
@@ -4762,6 +4797,13 @@ void skips_x6(const float *restrict in, float *restrict out, const float *restri
     Dw_x6_16c8p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer x6: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void skips_x6_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    skips_x6(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer x6: the entry point with the arguments of every sg_layer's run */
 static void Run_x6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4988,6 +5030,13 @@ void skips_x7(const float *restrict in, const float *restrict skip, float *restr
 {
     Pw_x7_14x8(in, out, packed, skip);
     (void)scratch;
+}
+
+/* layer.c.in: layer x7: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void skips_x7_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    skips_x7(in, skip, out, packed, scratch);
 }
 
 /* layer.c.in: layer x7: the entry point with the arguments of every sg_layer's run */
@@ -5531,6 +5580,13 @@ void skips_x8(const float *restrict in, float *restrict out, const float *restri
     (void)scratch;
 }
 
+/* layer.c.in: layer x8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void skips_x8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    skips_x8(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer x8: the entry point with the arguments of every sg_layer's run */
 static void Run_x8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -5832,6 +5888,13 @@ void skips_x9(const float *restrict in, const float *restrict skip, float *restr
 {
     Up_x9_16c8p(in, out, packed, skip);
     (void)scratch;
+}
+
+/* layer.c.in: layer x9: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void skips_x9_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    skips_x9(in, skip, out, packed, scratch);
 }
 
 /* layer.c.in: layer x9: the entry point with the arguments of every sg_layer's run */
@@ -6648,6 +6711,13 @@ void skips_x10(const float *restrict in, float *restrict out, const float *restr
     Pw_x10_S2_9x33(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer x10: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void skips_x10_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    skips_x10(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer x10: the entry point with the arguments of every sg_layer's run */
 static void Run_x10(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -6898,6 +6968,13 @@ void skips_x11(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_x11_4x4(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer x11: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void skips_x11_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    skips_x11(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer x11: the entry point with the arguments of every sg_layer's run */
@@ -8192,6 +8269,13 @@ void skips_x12(const float *restrict in, const float *restrict skip, float *rest
     Pw_x12_S2_9x33(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer x12: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void skips_x12_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    skips_x12(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer x12: the entry point with the arguments of every sg_layer's run */
 static void Run_x12(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -8610,6 +8694,13 @@ void skips_x13(const float *restrict in, float *restrict out, const float *restr
     (void)scratch;
 }
 
+/* layer.c.in: layer x13: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void skips_x13_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    skips_x13(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer x13: the entry point with the arguments of every sg_layer's run */
 static void Run_x13(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -8975,6 +9066,13 @@ void skips_x14(const float *restrict in, const float *restrict skip, float *rest
 {
     Pw_x14_9x33(in, out, packed, skip);
     (void)scratch;
+}
+
+/* layer.c.in: layer x14: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void skips_x14_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    skips_x14(in, skip, out, packed, scratch);
 }
 
 /* layer.c.in: layer x14: the entry point with the arguments of every sg_layer's run */
@@ -9515,6 +9613,13 @@ void skips_x15(const float *restrict in, float *restrict out, const float *restr
     (void)scratch;
 }
 
+/* layer.c.in: layer x15: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void skips_x15_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    skips_x15(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer x15: the entry point with the arguments of every sg_layer's run */
 static void Run_x15(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -9835,6 +9940,62 @@ void skips_forward(const float *in, float *out, const float *packed, float *aren
         X14_OUT = 2576,       /* the output of x14 */
         X15_W = 9968,         /* the packed weights of x15 */
     };
+    skips_x1(in, arena + X1_OUT, packed, NULL);
+    skips_x2(arena + X1_OUT, in, arena + X2_OUT, packed + X2_W, arena + X2_SCRATCH);
+    skips_x3(arena + X2_OUT, arena + X3_OUT, packed + X3_W, NULL);
+    skips_x4(arena + X3_OUT, arena + X2_OUT, arena + X4_OUT, packed + X4_W, NULL);
+    skips_x5(arena + X4_OUT, arena + X2_OUT, arena + X5_OUT, packed + X5_W, arena + X5_SCRATCH);
+    skips_x6(arena + X5_OUT, arena + X6_OUT, packed + X6_W, arena + X6_SCRATCH);
+    skips_x7(arena + X6_OUT, arena + X5_OUT, arena + X7_OUT, packed + X7_W, NULL);
+    skips_x8(arena + X7_OUT, arena + X8_OUT, packed + X8_W, NULL);
+    skips_x9(arena + X8_OUT, arena + X7_OUT, arena + X9_OUT, packed + X9_W, NULL);
+    skips_x10(arena + X9_OUT, arena + X10_OUT, packed + X10_W, arena + X10_SCRATCH);
+    skips_x11(arena + X10_OUT, arena + X11_OUT, packed + X11_W, NULL);
+    skips_x12(arena + X11_OUT, arena + X10_OUT, arena + X12_OUT, packed + X12_W, arena + X12_SCRATCH);
+    skips_x13(arena + X12_OUT, arena + X13_OUT, packed + X13_W, NULL);
+    skips_x14(arena + X13_OUT, arena + X10_OUT, arena + X14_OUT, packed + X14_W, NULL);
+    skips_x15(arena + X14_OUT, out, packed + X15_W, NULL);
+}
+
+/* net.c.in: the whole net: on the caller's threads, every layer in turn, each split layer's bands shared by its tasks */
+void skips_forward_par(const float *in, float *out, const float *packed, float *arena, const sg_par *par)
+{
+    enum {
+        X1_OUT = 0,           /* the output of x1 */
+        X2_W = 816,           /* the packed weights of x2 */
+        X2_OUT = 9504,        /* the output of x2 */
+        X2_SCRATCH = 4752,    /* the scratch of x2 */
+        X3_W = 2080,          /* the packed weights of x3 */
+        X3_OUT = 0,           /* the output of x3 */
+        X4_W = 2240,          /* the packed weights of x4 */
+        X4_OUT = 1584,        /* the output of x4 */
+        X5_W = 2512,          /* the packed weights of x5 */
+        X5_OUT = 6288,        /* the output of x5 */
+        X5_SCRATCH = 0,       /* the scratch of x5 */
+        X6_W = 3104,          /* the packed weights of x6 */
+        X6_OUT = 0,           /* the output of x6 */
+        X6_SCRATCH = 3168,    /* the scratch of x6 */
+        X7_W = 3936,          /* the packed weights of x7 */
+        X7_OUT = 3168,        /* the output of x7 */
+        X8_W = 4480,          /* the packed weights of x8 */
+        X8_OUT = 1584,        /* the output of x8 */
+        X9_W = 4640,          /* the packed weights of x9 */
+        X9_OUT = 0,           /* the output of x9 */
+        X10_W = 4800,         /* the packed weights of x10 */
+        X10_OUT = 1584,       /* the output of x10 */
+        X10_SCRATCH = 2576,   /* the scratch of x10 */
+        X11_W = 5776,         /* the packed weights of x11 */
+        X11_OUT = 0,          /* the output of x11 */
+        X12_W = 6080,         /* the packed weights of x12 */
+        X12_OUT = 2576,       /* the output of x12 */
+        X12_SCRATCH = 3568,   /* the scratch of x12 */
+        X13_W = 8192,         /* the packed weights of x13 */
+        X13_OUT = 0,          /* the output of x13 */
+        X14_W = 8384,         /* the packed weights of x14 */
+        X14_OUT = 2576,       /* the output of x14 */
+        X15_W = 9968,         /* the packed weights of x15 */
+    };
+    (void)par;
     skips_x1(in, arena + X1_OUT, packed, NULL);
     skips_x2(arena + X1_OUT, in, arena + X2_OUT, packed + X2_W, arena + X2_SCRATCH);
     skips_x3(arena + X2_OUT, arena + X3_OUT, packed + X3_W, NULL);

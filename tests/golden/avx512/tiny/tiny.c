@@ -77,6 +77,13 @@ void tiny_dw1(const float *restrict in, float *restrict out, const float *restri
     (void)scratch;
 }
 
+/* layer.c.in: layer dw1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_dw1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_dw1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer dw1: the entry point with the arguments of every sg_layer's run */
 static void Run_dw1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -151,6 +158,13 @@ void tiny_pw1(const float *restrict in, float *restrict out, const float *restri
 {
     Pw_pw1_1x1(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer pw1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_pw1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_pw1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer pw1: the entry point with the arguments of every sg_layer's run */
@@ -282,6 +296,13 @@ void tiny_sep1(const float *restrict in, float *restrict out, const float *restr
     Pw_sep1_S2_1x1(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sep1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_sep1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_sep1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer sep1: the entry point with the arguments of every sg_layer's run */
 static void Run_sep1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -356,6 +377,13 @@ void tiny_dec1(const float *restrict in, float *restrict out, const float *restr
 {
     Up_dec1_1c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer dec1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_dec1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_dec1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer dec1: the entry point with the arguments of every sg_layer's run */
@@ -537,6 +565,13 @@ void tiny_bot1(const float *restrict in, float *restrict out, const float *restr
     Dw_bot1_S1_1c8p(in, scratch, packed);
     Pw_bot1_S2_1x1(scratch, scratch + S2_OUT, packed + S2_W);
     Up_bot1_S3_1c8p(scratch + S2_OUT, out, packed + S3_W);
+}
+
+/* layer.c.in: layer bot1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_bot1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_bot1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer bot1: the entry point with the arguments of every sg_layer's run */
@@ -721,6 +756,13 @@ void tiny_dwrow(const float *restrict in, float *restrict out, const float *rest
     (void)scratch;
 }
 
+/* layer.c.in: layer dwrow: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_dwrow_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_dwrow(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer dwrow: the entry point with the arguments of every sg_layer's run */
 static void Run_dwrow(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -872,6 +914,13 @@ void tiny_dwcol(const float *restrict in, float *restrict out, const float *rest
 {
     Dw_dwcol_5c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer dwcol: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_dwcol_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_dwcol(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer dwcol: the entry point with the arguments of every sg_layer's run */
@@ -1327,6 +1376,13 @@ void tiny_seprow(const float *restrict in, float *restrict out, const float *res
     Pw_seprow_S2_14x1(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer seprow: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_seprow_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_seprow(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer seprow: the entry point with the arguments of every sg_layer's run */
 static void Run_seprow(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1576,6 +1632,13 @@ void tiny_sepcol(const float *restrict in, float *restrict out, const float *res
     Pw_sepcol_S2_8x9(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sepcol: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_sepcol_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_sepcol(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer sepcol: the entry point with the arguments of every sg_layer's run */
 static void Run_sepcol(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1783,6 +1846,13 @@ void tiny_botcol(const float *restrict in, float *restrict out, const float *res
     Up_botcol_S3_4c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer botcol: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_botcol_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_botcol(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer botcol: the entry point with the arguments of every sg_layer's run */
 static void Run_botcol(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1984,6 +2054,13 @@ void tiny_decrow(const float *restrict in, float *restrict out, const float *res
     (void)scratch;
 }
 
+/* layer.c.in: layer decrow: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_decrow_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_decrow(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer decrow: the entry point with the arguments of every sg_layer's run */
 static void Run_decrow(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2070,6 +2147,13 @@ void tiny_dw2s3(const float *restrict in, float *restrict out, const float *rest
 {
     Dw_dw2s3_9c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer dw2s3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_dw2s3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_dw2s3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer dw2s3: the entry point with the arguments of every sg_layer's run */
@@ -2279,6 +2363,13 @@ void tiny_pwrow(const float *restrict in, float *restrict out, const float *rest
     (void)scratch;
 }
 
+/* layer.c.in: layer pwrow: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_pwrow_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_pwrow(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer pwrow: the entry point with the arguments of every sg_layer's run */
 static void Run_pwrow(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2356,6 +2447,13 @@ void tiny_c1(const float *restrict in, float *restrict out, const float *restric
     (void)scratch;
 }
 
+/* layer.c.in: layer c1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_c1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_c1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c1: the entry point with the arguments of every sg_layer's run */
 static void Run_c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2431,6 +2529,13 @@ void tiny_c2(const float *restrict in, const float *restrict skip, float *restri
 {
     Pw_c2_1x1(in, out, packed, skip);
     (void)scratch;
+}
+
+/* layer.c.in: layer c2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_c2_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_c2(in, skip, out, packed, scratch);
 }
 
 /* layer.c.in: layer c2: the entry point with the arguments of every sg_layer's run */
@@ -2607,6 +2712,13 @@ void tiny_c3(const float *restrict in, const float *restrict skip, float *restri
     Dw_c3_S1_1c8p(in, scratch, packed);
     Pw_c3_S2_1x1(scratch, scratch + S2_OUT, packed + S2_W);
     Up_c3_S3_1c8p(scratch + S2_OUT, out, packed + S3_W, skip);
+}
+
+/* layer.c.in: layer c3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_c3_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_c3(in, skip, out, packed, scratch);
 }
 
 /* layer.c.in: layer c3: the entry point with the arguments of every sg_layer's run */

@@ -6615,6 +6615,13 @@ void wholenet_ops_stem(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer stem: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wholenet_ops_stem_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wholenet_ops_stem(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer stem: the entry point with the arguments of every sg_layer's run */
 static void Run_stem(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -9380,6 +9387,13 @@ void wholenet_ops_stem16(const float *restrict in, float *restrict out, const fl
 {
     Conv_stem16_16c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer stem16: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wholenet_ops_stem16_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wholenet_ops_stem16(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer stem16: the entry point with the arguments of every sg_layer's run */
@@ -13164,6 +13178,13 @@ void wholenet_ops_cwide(const float *restrict in, float *restrict out, const flo
     (void)scratch;
 }
 
+/* layer.c.in: layer cwide: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wholenet_ops_cwide_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wholenet_ops_cwide(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer cwide: the entry point with the arguments of every sg_layer's run */
 static void Run_cwide(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -14086,6 +14107,13 @@ void wholenet_ops_c5x5(const float *restrict in, float *restrict out, const floa
 {
     Conv_c5x5_13c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer c5x5: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wholenet_ops_c5x5_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wholenet_ops_c5x5(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer c5x5: the entry point with the arguments of every sg_layer's run */
@@ -17482,6 +17510,13 @@ void wholenet_ops_cgroup(const float *restrict in, float *restrict out, const fl
     (void)scratch;
 }
 
+/* layer.c.in: layer cgroup: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wholenet_ops_cgroup_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wholenet_ops_cgroup(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer cgroup: the entry point with the arguments of every sg_layer's run */
 static void Run_cgroup(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -18967,6 +19002,13 @@ void wholenet_ops_cdil(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer cdil: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wholenet_ops_cdil_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wholenet_ops_cdil(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer cdil: the entry point with the arguments of every sg_layer's run */
 static void Run_cdil(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -19130,6 +19172,13 @@ void wholenet_ops_c1x1res(const float *restrict in, float *restrict out, const f
 {
     Conv_c1x1res_9c8p(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer c1x1res: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wholenet_ops_c1x1res_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wholenet_ops_c1x1res(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer c1x1res: the entry point with the arguments of every sg_layer's run */
@@ -29165,6 +29214,13 @@ void wholenet_ops_cstaged(const float *restrict in, float *restrict out, const f
     Conv_cstaged_6c8p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer cstaged: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wholenet_ops_cstaged_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wholenet_ops_cstaged(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer cstaged: the entry point with the arguments of every sg_layer's run */
 static void Run_cstaged(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -29423,6 +29479,13 @@ void wholenet_ops_mp3s2(const float *restrict in, float *restrict out, const flo
     (void)scratch;
 }
 
+/* layer.c.in: layer mp3s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wholenet_ops_mp3s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wholenet_ops_mp3s2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer mp3s2: the entry point with the arguments of every sg_layer's run */
 static void Run_mp3s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -29497,6 +29560,13 @@ void wholenet_ops_ap2(const float *restrict in, float *restrict out, const float
     Pool_ap2_8c1p(in, out);
     (void)packed;
     (void)scratch;
+}
+
+/* layer.c.in: layer ap2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wholenet_ops_ap2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wholenet_ops_ap2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer ap2: the entry point with the arguments of every sg_layer's run */
@@ -29738,6 +29808,13 @@ void wholenet_ops_ap3cp(const float *restrict in, float *restrict out, const flo
     (void)scratch;
 }
 
+/* layer.c.in: layer ap3cp: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wholenet_ops_ap3cp_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wholenet_ops_ap3cp(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer ap3cp: the entry point with the arguments of every sg_layer's run */
 static void Run_ap3cp(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -29968,6 +30045,13 @@ void wholenet_ops_ap3tf(const float *restrict in, float *restrict out, const flo
     (void)scratch;
 }
 
+/* layer.c.in: layer ap3tf: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wholenet_ops_ap3tf_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wholenet_ops_ap3tf(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer ap3tf: the entry point with the arguments of every sg_layer's run */
 static void Run_ap3tf(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -30027,6 +30111,13 @@ void wholenet_ops_mp_s3(const float *restrict in, float *restrict out, const flo
     Pool_mp_s3_3c1p(in, out);
     (void)packed;
     (void)scratch;
+}
+
+/* layer.c.in: layer mp_s3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wholenet_ops_mp_s3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wholenet_ops_mp_s3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer mp_s3: the entry point with the arguments of every sg_layer's run */
@@ -30098,6 +30189,13 @@ void wholenet_ops_gap(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer gap: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wholenet_ops_gap_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wholenet_ops_gap(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer gap: the entry point with the arguments of every sg_layer's run */
 static void Run_gap(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -30164,6 +30262,13 @@ void wholenet_ops_gmp(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer gmp: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wholenet_ops_gmp_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wholenet_ops_gmp(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer gmp: the entry point with the arguments of every sg_layer's run */
 static void Run_gmp(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -30220,6 +30325,13 @@ void wholenet_ops_gap1res(const float *restrict in, float *restrict out, const f
     Gpool_gap1res_8c1p(in, out, in);
     (void)packed;
     (void)scratch;
+}
+
+/* layer.c.in: layer gap1res: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wholenet_ops_gap1res_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wholenet_ops_gap1res(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer gap1res: the entry point with the arguments of every sg_layer's run */
@@ -30297,6 +30409,13 @@ void wholenet_ops_fc1(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer fc1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wholenet_ops_fc1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wholenet_ops_fc1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer fc1: the entry point with the arguments of every sg_layer's run */
 static void Run_fc1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -30370,6 +30489,13 @@ void wholenet_ops_fc_img(const float *restrict in, float *restrict out, const fl
 {
     Pw_fc_img_1x7(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer fc_img: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wholenet_ops_fc_img_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wholenet_ops_fc_img(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer fc_img: the entry point with the arguments of every sg_layer's run */
@@ -30564,6 +30690,13 @@ void wholenet_ops_se_hs(const float *restrict in, float *restrict out, const flo
     Scale_se_hs_S4_24c1p(in, out, scratch + S3_OUT);
 }
 
+/* layer.c.in: layer se_hs: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wholenet_ops_se_hs_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wholenet_ops_se_hs(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer se_hs: the entry point with the arguments of every sg_layer's run */
 static void Run_se_hs(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -30747,6 +30880,13 @@ void wholenet_ops_se_sig(const float *restrict in, float *restrict out, const fl
     Scale_se_sig_S4_13c1p(in, out, scratch + S3_OUT, in);
 }
 
+/* layer.c.in: layer se_sig: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wholenet_ops_se_sig_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wholenet_ops_se_sig(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer se_sig: the entry point with the arguments of every sg_layer's run */
 static void Run_se_sig(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -30799,6 +30939,13 @@ void wholenet_ops_sm10(const float *restrict in, float *restrict out, const floa
     Softmax_sm10_10c1p(in, out);
     (void)packed;
     (void)scratch;
+}
+
+/* layer.c.in: layer sm10: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wholenet_ops_sm10_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wholenet_ops_sm10(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer sm10: the entry point with the arguments of every sg_layer's run */
@@ -30856,6 +31003,13 @@ void wholenet_ops_sm_res(const float *restrict in, float *restrict out, const fl
     (void)scratch;
 }
 
+/* layer.c.in: layer sm_res: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wholenet_ops_sm_res_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wholenet_ops_sm_res(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer sm_res: the entry point with the arguments of every sg_layer's run */
 static void Run_sm_res(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -30910,6 +31064,13 @@ void wholenet_ops_sm1(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer sm1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wholenet_ops_sm1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wholenet_ops_sm1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer sm1: the entry point with the arguments of every sg_layer's run */
 static void Run_sm1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -30962,6 +31123,13 @@ void wholenet_ops_sm1000(const float *restrict in, float *restrict out, const fl
     Softmax_sm1000_1000c1p(in, out);
     (void)packed;
     (void)scratch;
+}
+
+/* layer.c.in: layer sm1000: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wholenet_ops_sm1000_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wholenet_ops_sm1000(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer sm1000: the entry point with the arguments of every sg_layer's run */

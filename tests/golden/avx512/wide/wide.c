@@ -1195,6 +1195,13 @@ void wide_sep(const float *restrict in, float *restrict out, const float *restri
     Pw_sep_S2_14x32(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sep: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_sep_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_sep(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer sep: the entry point with the arguments of every sg_layer's run */
 static void Run_sep(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3203,6 +3210,13 @@ void wide_sepm2(const float *restrict in, float *restrict out, const float *rest
     };
     Dw_sepm2_S1_16c8p(in, scratch, packed);
     Pw_sepm2_S2_14x32(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer sepm2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_sepm2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_sepm2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer sepm2: the entry point with the arguments of every sg_layer's run */
@@ -5259,6 +5273,13 @@ void wide_sep_s2(const float *restrict in, float *restrict out, const float *res
     Pw_sep_s2_S2_7x64(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sep_s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_sep_s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_sep_s2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer sep_s2: the entry point with the arguments of every sg_layer's run */
 static void Run_sep_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -5669,6 +5690,13 @@ void wide_pw(const float *restrict in, float *restrict out, const float *restric
 {
     Pw_pw_9x48(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer pw: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_pw_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_pw(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer pw: the entry point with the arguments of every sg_layer's run */
@@ -6505,6 +6533,13 @@ void wide_pwodd(const float *restrict in, float *restrict out, const float *rest
 {
     Pw_pwodd_9x48(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer pwodd: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_pwodd_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_pwodd(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer pwodd: the entry point with the arguments of every sg_layer's run */
@@ -7679,6 +7714,13 @@ void wide_pwblk(const float *restrict in, float *restrict out, const float *rest
     (void)scratch;
 }
 
+/* layer.c.in: layer pwblk: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_pwblk_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_pwblk(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer pwblk: the entry point with the arguments of every sg_layer's run */
 static void Run_pwblk(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -8038,6 +8080,13 @@ void wide_pwtail(const float *restrict in, float *restrict out, const float *res
 {
     Pw_pwtail_10x29(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer pwtail: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_pwtail_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_pwtail(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer pwtail: the entry point with the arguments of every sg_layer's run */
@@ -9141,6 +9190,13 @@ void wide_sep1024(const float *restrict in, float *restrict out, const float *re
     Pw_sep1024_S2_9x40(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sep1024: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_sep1024_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_sep1024(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer sep1024: the entry point with the arguments of every sg_layer's run */
 static void Run_sep1024(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -9704,6 +9760,13 @@ void wide_sep_m5(const float *restrict in, float *restrict out, const float *res
     Pw_sep_m5_S2_12x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sep_m5: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_sep_m5_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_sep_m5(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer sep_m5: the entry point with the arguments of every sg_layer's run */
 static void Run_sep_m5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -9962,6 +10025,13 @@ void wide_pwg2(const float *restrict in, float *restrict out, const float *restr
     (void)scratch;
 }
 
+/* layer.c.in: layer pwg2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_pwg2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_pwg2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer pwg2: the entry point with the arguments of every sg_layer's run */
 static void Run_pwg2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -10190,6 +10260,13 @@ void wide_pwtopo(const float *restrict in, float *restrict out, const float *res
 {
     Pw_pwtopo_14x16(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer pwtopo: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_pwtopo_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_pwtopo(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer pwtopo: the entry point with the arguments of every sg_layer's run */
@@ -11797,6 +11874,13 @@ void wide_dw(const float *restrict in, float *restrict out, const float *restric
 {
     Dw_dw_16c8p2r(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer dw: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_dw_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_dw(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer dw: the entry point with the arguments of every sg_layer's run */
@@ -14879,6 +14963,13 @@ void wide_dwpair(const float *restrict in, float *restrict out, const float *res
     (void)scratch;
 }
 
+/* layer.c.in: layer dwpair: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_dwpair_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_dwpair(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer dwpair: the entry point with the arguments of every sg_layer's run */
 static void Run_dwpair(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -16698,6 +16789,13 @@ void wide_dwpair2(const float *restrict in, float *restrict out, const float *re
 {
     Dw_dwpair2_16c8p2r(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer dwpair2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_dwpair2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_dwpair2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer dwpair2: the entry point with the arguments of every sg_layer's run */
@@ -19876,6 +19974,13 @@ void wide_dwpass(const float *restrict in, float *restrict out, const float *res
     (void)scratch;
 }
 
+/* layer.c.in: layer dwpass: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_dwpass_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_dwpass(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer dwpass: the entry point with the arguments of every sg_layer's run */
 static void Run_dwpass(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -21684,6 +21789,13 @@ void wide_dwk5s2(const float *restrict in, float *restrict out, const float *res
 {
     Dw_dwk5s2_16c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer dwk5s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_dwk5s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_dwk5s2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer dwk5s2: the entry point with the arguments of every sg_layer's run */
@@ -24584,6 +24696,13 @@ void wide_dwm4(const float *restrict in, float *restrict out, const float *restr
     (void)scratch;
 }
 
+/* layer.c.in: layer dwm4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_dwm4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_dwm4(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer dwm4: the entry point with the arguments of every sg_layer's run */
 static void Run_dwm4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -26440,6 +26559,13 @@ void wide_bot(const float *restrict in, float *restrict out, const float *restri
     Up_bot_S3_16c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer bot: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_bot_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_bot(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer bot: the entry point with the arguments of every sg_layer's run */
 static void Run_bot(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -27802,6 +27928,13 @@ void wide_dec(const float *restrict in, float *restrict out, const float *restri
 {
     Up_dec_16c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer dec: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_dec_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_dec(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer dec: the entry point with the arguments of every sg_layer's run */

@@ -1021,6 +1021,13 @@ void bottleneck_k3s2(const float *restrict in, float *restrict out, const float 
     Up_k3s2_S3_4c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer k3s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void bottleneck_k3s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    bottleneck_k3s2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k3s2: the entry point with the arguments of every sg_layer's run */
 static void Run_k3s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2474,6 +2481,13 @@ void bottleneck_k5s2(const float *restrict in, float *restrict out, const float 
     Up_k5s2_S3_4c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer k5s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void bottleneck_k5s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    bottleneck_k5s2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k5s2: the entry point with the arguments of every sg_layer's run */
 static void Run_k5s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3832,6 +3846,13 @@ void bottleneck_bpair(const float *restrict in, float *restrict out, const float
     Dw_bpair_S1_4c8p(in, scratch, packed);
     Pw_bpair_S2_6x8(scratch, scratch + S2_OUT, packed + S2_W);
     Up_bpair_S3_4c8p(scratch + S2_OUT, out, packed + S3_W);
+}
+
+/* layer.c.in: layer bpair: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void bottleneck_bpair_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    bottleneck_bpair(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer bpair: the entry point with the arguments of every sg_layer's run */
@@ -5726,6 +5747,13 @@ void bottleneck_k3s1(const float *restrict in, float *restrict out, const float 
     Up_k3s1_S3_4c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer k3s1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void bottleneck_k3s1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    bottleneck_k3s1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k3s1: the entry point with the arguments of every sg_layer's run */
 static void Run_k3s1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7194,6 +7222,13 @@ void bottleneck_k3s3(const float *restrict in, float *restrict out, const float 
     Up_k3s3_S3_4c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer k3s3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void bottleneck_k3s3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    bottleneck_k3s3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k3s3: the entry point with the arguments of every sg_layer's run */
 static void Run_k3s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -8221,6 +8256,13 @@ void bottleneck_s21(const float *restrict in, float *restrict out, const float *
     Dw_s21_S1_4c8p(in, scratch, packed);
     Pw_s21_S2_8x8(scratch, scratch + S2_OUT, packed + S2_W);
     Up_s21_S3_4c8p(scratch + S2_OUT, out, packed + S3_W, in);
+}
+
+/* layer.c.in: layer s21: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void bottleneck_s21_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    bottleneck_s21(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s21: the entry point with the arguments of every sg_layer's run */
@@ -12407,6 +12449,13 @@ void bottleneck_s12(const float *restrict in, float *restrict out, const float *
     Up_s12_S3_4c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer s12: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void bottleneck_s12_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    bottleneck_s12(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s12: the entry point with the arguments of every sg_layer's run */
 static void Run_s12(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -13976,6 +14025,13 @@ void bottleneck_nsq(const float *restrict in, float *restrict out, const float *
     Up_nsq_S3_4c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer nsq: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void bottleneck_nsq_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    bottleneck_nsq(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer nsq: the entry point with the arguments of every sg_layer's run */
 static void Run_nsq(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -14852,6 +14908,13 @@ void bottleneck_upk1(const float *restrict in, float *restrict out, const float 
     Dw_upk1_S1_4c8p(in, scratch, packed);
     Pw_upk1_S2_5x8(scratch, scratch + S2_OUT, packed + S2_W);
     Up_upk1_S3_4c8p(scratch + S2_OUT, out, packed + S3_W);
+}
+
+/* layer.c.in: layer upk1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void bottleneck_upk1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    bottleneck_upk1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer upk1: the entry point with the arguments of every sg_layer's run */
@@ -18475,6 +18538,13 @@ void bottleneck_k7s4(const float *restrict in, float *restrict out, const float 
     Up_k7s4_S3_4c8p(scratch + S2_OUT, out, packed + S3_W, scratch + S3_STAGE);
 }
 
+/* layer.c.in: layer k7s4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void bottleneck_k7s4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    bottleneck_k7s4(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k7s4: the entry point with the arguments of every sg_layer's run */
 static void Run_k7s4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -19290,6 +19360,13 @@ void bottleneck_grp(const float *restrict in, float *restrict out, const float *
     Dw_grp_S1_4c8p(in, scratch, packed);
     Pw_grp_S2_5x8(scratch, scratch + S2_OUT, packed + S2_W);
     Up_grp_S3_4c8p(scratch + S2_OUT, out, packed + S3_W);
+}
+
+/* layer.c.in: layer grp: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void bottleneck_grp_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    bottleneck_grp(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer grp: the entry point with the arguments of every sg_layer's run */
@@ -21001,6 +21078,13 @@ void bottleneck_grpres(const float *restrict in, float *restrict out, const floa
     Up_grpres_S3_4c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer grpres: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void bottleneck_grpres_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    bottleneck_grpres(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer grpres: the entry point with the arguments of every sg_layer's run */
 static void Run_grpres(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -21997,6 +22081,13 @@ void bottleneck_topo(const float *restrict in, float *restrict out, const float 
     Up_topo_S3_4c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer topo: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void bottleneck_topo_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    bottleneck_topo(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer topo: the entry point with the arguments of every sg_layer's run */
 static void Run_topo(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -22979,6 +23070,13 @@ void bottleneck_topo3(const float *restrict in, float *restrict out, const float
     Dw_topo3_S1_4c8p(in, scratch, packed);
     Pw_topo3_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
     Up_topo3_S3_4c8p(scratch + S2_OUT, out, packed + S3_W, in);
+}
+
+/* layer.c.in: layer topo3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void bottleneck_topo3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    bottleneck_topo3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer topo3: the entry point with the arguments of every sg_layer's run */
@@ -24375,6 +24473,13 @@ void bottleneck_nobias(const float *restrict in, float *restrict out, const floa
     Up_nobias_S3_4c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer nobias: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void bottleneck_nobias_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    bottleneck_nobias(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
 static void Run_nobias(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -25395,6 +25500,13 @@ void bottleneck_acts(const float *restrict in, float *restrict out, const float 
     Dw_acts_S1_4c8p(in, scratch, packed);
     Pw_acts_S2_6x8(scratch, scratch + S2_OUT, packed + S2_W);
     Up_acts_S3_4c8p(scratch + S2_OUT, out, packed + S3_W);
+}
+
+/* layer.c.in: layer acts: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void bottleneck_acts_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    bottleneck_acts(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer acts: the entry point with the arguments of every sg_layer's run */
@@ -27793,6 +27905,13 @@ void bottleneck_acts2(const float *restrict in, float *restrict out, const float
     Up_acts2_S3_4c8p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer acts2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void bottleneck_acts2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    bottleneck_acts2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer acts2: the entry point with the arguments of every sg_layer's run */
 static void Run_acts2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -27971,6 +28090,13 @@ void bottleneck_px(const float *restrict in, float *restrict out, const float *r
     Dw_px_S1_4c8p(in, scratch, packed);
     Pw_px_S2_1x8(scratch, scratch + S2_OUT, packed + S2_W);
     Up_px_S3_4c8p(scratch + S2_OUT, out, packed + S3_W, in);
+}
+
+/* layer.c.in: layer px: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void bottleneck_px_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    bottleneck_px(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer px: the entry point with the arguments of every sg_layer's run */
@@ -28162,6 +28288,13 @@ void bottleneck_strip(const float *restrict in, float *restrict out, const float
     Dw_strip_S1_4c8p(in, scratch, packed);
     Pw_strip_S2_1x3(scratch, scratch + S2_OUT, packed + S2_W);
     Up_strip_S3_3c8p(scratch + S2_OUT, out, packed + S3_W);
+}
+
+/* layer.c.in: layer strip: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void bottleneck_strip_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    bottleneck_strip(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer strip: the entry point with the arguments of every sg_layer's run */
@@ -29886,6 +30019,13 @@ void bottleneck_dflt(const float *restrict in, float *restrict out, const float 
     Dw_dflt_S1_4c8p(in, scratch, packed);
     Pw_dflt_S2_12x4(scratch, scratch + S2_OUT, packed + S2_W);
     Up_dflt_S3_4c8p(scratch + S2_OUT, out, packed + S3_W);
+}
+
+/* layer.c.in: layer dflt: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void bottleneck_dflt_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    bottleneck_dflt(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer dflt: the entry point with the arguments of every sg_layer's run */

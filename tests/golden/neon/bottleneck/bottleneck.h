@@ -2,7 +2,9 @@
  *
  * 20 layers, 578.8k MACs, 21.8k parameters.
  * Per layer L: N_L_pack() repacks the TFLite-layout weights (sg_weights)
- * once; N_L() runs the layer.  Shapes and buffer sizes are the macros below.
+ * once; N_L() runs the layer, N_L_par() the same on the caller's threads
+ * (sg_par, at most BOTTLENECK_MAX_THREADS; NULL: this thread), bit for bit alike.
+ * Shapes and buffer sizes are the macros below.
  */
 #ifndef BOTTLENECK_GENERATED_H
 #define BOTTLENECK_GENERATED_H
@@ -14,6 +16,8 @@ extern "C" {
 #endif
 
 #define BOTTLENECK_LAYER_COUNT 20
+/* the workers the scratch sizes below hold room for (make gen THREADS=n) */
+#define BOTTLENECK_MAX_THREADS 1
 
 /* layer 1 "k3s2": bottleneck 7x9x16 -> 7x9x16 */
 #define BOTTLENECK_K3S2_IN_H 7
@@ -26,6 +30,7 @@ extern "C" {
 #define BOTTLENECK_K3S2_SCRATCH_FLOATS 640
 void bottleneck_k3s2_pack(const sg_weights *w, float *packed);
 void bottleneck_k3s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void bottleneck_k3s2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 2 "k5s2": bottleneck 13x13x8 -> 13x13x12 */
 #define BOTTLENECK_K5S2_IN_H 13
@@ -38,6 +43,7 @@ void bottleneck_k3s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define BOTTLENECK_K5S2_SCRATCH_FLOATS 980
 void bottleneck_k5s2_pack(const sg_weights *w, float *packed);
 void bottleneck_k5s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void bottleneck_k5s2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 3 "bpair": bottleneck 20x20x32 -> 20x20x24 */
 #define BOTTLENECK_BPAIR_IN_H 20
@@ -50,6 +56,7 @@ void bottleneck_k5s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define BOTTLENECK_BPAIR_SCRATCH_FLOATS 5600
 void bottleneck_bpair_pack(const sg_weights *w, float *packed);
 void bottleneck_bpair(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void bottleneck_bpair_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 4 "k3s1": bottleneck 9x9x9 -> 9x9x9 */
 #define BOTTLENECK_K3S1_IN_H 9
@@ -62,6 +69,7 @@ void bottleneck_bpair(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define BOTTLENECK_K3S1_SCRATCH_FLOATS 1458
 void bottleneck_k3s1_pack(const sg_weights *w, float *packed);
 void bottleneck_k3s1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void bottleneck_k3s1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 5 "k3s3": bottleneck 13x14x17 -> 13x14x33 */
 #define BOTTLENECK_K3S3_IN_H 13
@@ -74,6 +82,7 @@ void bottleneck_k3s1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define BOTTLENECK_K3S3_SCRATCH_FLOATS 1250
 void bottleneck_k3s3_pack(const sg_weights *w, float *packed);
 void bottleneck_k3s3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void bottleneck_k3s3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 6 "s21": bottleneck 15x7x8 -> 15x7x8 */
 #define BOTTLENECK_S21_IN_H 15
@@ -86,6 +95,7 @@ void bottleneck_k3s3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define BOTTLENECK_S21_SCRATCH_FLOATS 896
 void bottleneck_s21_pack(const sg_weights *w, float *packed);
 void bottleneck_s21(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void bottleneck_s21_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 7 "s12": bottleneck 8x13x4 -> 8x13x5 */
 #define BOTTLENECK_S12_IN_H 8
@@ -98,6 +108,7 @@ void bottleneck_s21(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define BOTTLENECK_S12_SCRATCH_FLOATS 504
 void bottleneck_s12_pack(const sg_weights *w, float *packed);
 void bottleneck_s12(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void bottleneck_s12_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 8 "nsq": bottleneck 9x8x7 -> 9x8x7 */
 #define BOTTLENECK_NSQ_IN_H 9
@@ -110,6 +121,7 @@ void bottleneck_s12(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define BOTTLENECK_NSQ_SCRATCH_FLOATS 280
 void bottleneck_nsq_pack(const sg_weights *w, float *packed);
 void bottleneck_nsq(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void bottleneck_nsq_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 9 "upk1": bottleneck 13x14x8 -> 13x14x8 */
 #define BOTTLENECK_UPK1_IN_H 13
@@ -122,6 +134,7 @@ void bottleneck_nsq(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define BOTTLENECK_UPK1_SCRATCH_FLOATS 784
 void bottleneck_upk1_pack(const sg_weights *w, float *packed);
 void bottleneck_upk1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void bottleneck_upk1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 10 "k7s4": bottleneck 17x16x15 -> 17x16x31 */
 #define BOTTLENECK_K7S4_IN_H 17
@@ -134,6 +147,7 @@ void bottleneck_upk1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define BOTTLENECK_K7S4_SCRATCH_FLOATS 2222
 void bottleneck_k7s4_pack(const sg_weights *w, float *packed);
 void bottleneck_k7s4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void bottleneck_k7s4_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 11 "grp": bottleneck 9x9x16 -> 9x9x32 */
 #define BOTTLENECK_GRP_IN_H 9
@@ -146,6 +160,7 @@ void bottleneck_k7s4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define BOTTLENECK_GRP_SCRATCH_FLOATS 1200
 void bottleneck_grp_pack(const sg_weights *w, float *packed);
 void bottleneck_grp(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void bottleneck_grp_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 12 "grpres": bottleneck 7x7x32 -> 7x7x32 */
 #define BOTTLENECK_GRPRES_IN_H 7
@@ -158,6 +173,7 @@ void bottleneck_grp(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define BOTTLENECK_GRPRES_SCRATCH_FLOATS 1024
 void bottleneck_grpres_pack(const sg_weights *w, float *packed);
 void bottleneck_grpres(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void bottleneck_grpres_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 13 "topo": bottleneck 14x14x16 -> 14x14x32 */
 #define BOTTLENECK_TOPO_IN_H 14
@@ -170,6 +186,7 @@ void bottleneck_grpres(const float *SG_RESTRICT in, float *SG_RESTRICT out, cons
 #define BOTTLENECK_TOPO_SCRATCH_FLOATS 2352
 void bottleneck_topo_pack(const sg_weights *w, float *packed);
 void bottleneck_topo(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void bottleneck_topo_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 14 "topo3": bottleneck 11x13x24 -> 11x13x24 */
 #define BOTTLENECK_TOPO3_IN_H 11
@@ -182,6 +199,7 @@ void bottleneck_topo(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define BOTTLENECK_TOPO3_SCRATCH_FLOATS 2016
 void bottleneck_topo3_pack(const sg_weights *w, float *packed);
 void bottleneck_topo3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void bottleneck_topo3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 15 "nobias": bottleneck 13x13x17 -> 13x13x17 */
 #define BOTTLENECK_NOBIAS_IN_H 13
@@ -194,6 +212,7 @@ void bottleneck_topo3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define BOTTLENECK_NOBIAS_SCRATCH_FLOATS 1666
 void bottleneck_nobias_pack(const sg_weights *w, float *packed);
 void bottleneck_nobias(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void bottleneck_nobias_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 16 "acts": bottleneck 7x8x9 -> 7x8x16 */
 #define BOTTLENECK_ACTS_IN_H 7
@@ -206,6 +225,7 @@ void bottleneck_nobias(const float *SG_RESTRICT in, float *SG_RESTRICT out, cons
 #define BOTTLENECK_ACTS_SCRATCH_FLOATS 400
 void bottleneck_acts_pack(const sg_weights *w, float *packed);
 void bottleneck_acts(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void bottleneck_acts_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 17 "acts2": bottleneck 8x7x64 -> 8x7x65 */
 #define BOTTLENECK_ACTS2_IN_H 8
@@ -218,6 +238,7 @@ void bottleneck_acts(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define BOTTLENECK_ACTS2_SCRATCH_FLOATS 2064
 void bottleneck_acts2_pack(const sg_weights *w, float *packed);
 void bottleneck_acts2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void bottleneck_acts2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 18 "px": bottleneck 1x1x8 -> 1x1x8 */
 #define BOTTLENECK_PX_IN_H 1
@@ -230,6 +251,7 @@ void bottleneck_acts2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define BOTTLENECK_PX_SCRATCH_FLOATS 16
 void bottleneck_px_pack(const sg_weights *w, float *packed);
 void bottleneck_px(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void bottleneck_px_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 19 "strip": bottleneck 2x1x4 -> 2x1x3 */
 #define BOTTLENECK_STRIP_IN_H 2
@@ -242,6 +264,7 @@ void bottleneck_px(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define BOTTLENECK_STRIP_SCRATCH_FLOATS 7
 void bottleneck_strip_pack(const sg_weights *w, float *packed);
 void bottleneck_strip(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void bottleneck_strip_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 20 "dflt": bottleneck 7x7x5 -> 7x7x5 */
 #define BOTTLENECK_DFLT_IN_H 7
@@ -254,6 +277,7 @@ void bottleneck_strip(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define BOTTLENECK_DFLT_SCRATCH_FLOATS 490
 void bottleneck_dflt_pack(const sg_weights *w, float *packed);
 void bottleneck_dflt(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void bottleneck_dflt_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer bottleneck_layers[BOTTLENECK_LAYER_COUNT];

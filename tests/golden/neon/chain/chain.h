@@ -2,7 +2,9 @@
  *
  * 17 layers, 891.5k MACs, 15.1k parameters.
  * Per layer L: N_L_pack() repacks the TFLite-layout weights (sg_weights)
- * once; N_L() runs the layer.  Shapes and buffer sizes are the macros below.
+ * once; N_L() runs the layer, N_L_par() the same on the caller's threads
+ * (sg_par, at most CHAIN_MAX_THREADS; NULL: this thread), bit for bit alike.
+ * Shapes and buffer sizes are the macros below.
  */
 #ifndef CHAIN_GENERATED_H
 #define CHAIN_GENERATED_H
@@ -14,6 +16,8 @@ extern "C" {
 #endif
 
 #define CHAIN_LAYER_COUNT 17
+/* the workers the scratch sizes below hold room for (make gen THREADS=n) */
+#define CHAIN_MAX_THREADS 1
 
 /* layer 1 "stem": conv 29x27x3 -> 15x14x16 */
 #define CHAIN_STEM_IN_H 29
@@ -26,6 +30,7 @@ extern "C" {
 #define CHAIN_STEM_SCRATCH_FLOATS 0
 void chain_stem_pack(const sg_weights *w, float *packed);
 void chain_stem(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void chain_stem_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 2 "mp": pool 15x14x16 -> 15x14x16 */
 #define CHAIN_MP_IN_H 15
@@ -38,6 +43,7 @@ void chain_stem(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float
 #define CHAIN_MP_SCRATCH_FLOATS 0
 void chain_mp_pack(const sg_weights *w, float *packed);
 void chain_mp(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void chain_mp_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 3 "d1": dwconv 15x14x16 -> 15x14x16 */
 #define CHAIN_D1_IN_H 15
@@ -50,6 +56,7 @@ void chain_mp(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define CHAIN_D1_SCRATCH_FLOATS 0
 void chain_d1_pack(const sg_weights *w, float *packed);
 void chain_d1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void chain_d1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 4 "q1": se 15x14x16 -> 15x14x16 */
 #define CHAIN_Q1_IN_H 15
@@ -62,6 +69,7 @@ void chain_d1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define CHAIN_Q1_SCRATCH_FLOATS 40
 void chain_q1_pack(const sg_weights *w, float *packed);
 void chain_q1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void chain_q1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 5 "p1": pwconv 15x14x16 -> 15x14x16 */
 #define CHAIN_P1_IN_H 15
@@ -74,6 +82,7 @@ void chain_q1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define CHAIN_P1_SCRATCH_FLOATS 0
 void chain_p1_pack(const sg_weights *w, float *packed);
 void chain_p1(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void chain_p1_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 6 "e2": pwconv 15x14x16 -> 15x14x72 */
 #define CHAIN_E2_IN_H 15
@@ -86,6 +95,7 @@ void chain_p1(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float 
 #define CHAIN_E2_SCRATCH_FLOATS 0
 void chain_e2_pack(const sg_weights *w, float *packed);
 void chain_e2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void chain_e2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 7 "d2": dwconv 15x14x72 -> 8x7x72 */
 #define CHAIN_D2_IN_H 15
@@ -98,6 +108,7 @@ void chain_e2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define CHAIN_D2_SCRATCH_FLOATS 0
 void chain_d2_pack(const sg_weights *w, float *packed);
 void chain_d2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void chain_d2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 8 "q2": se 8x7x72 -> 8x7x72 */
 #define CHAIN_Q2_IN_H 8
@@ -110,6 +121,7 @@ void chain_d2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define CHAIN_Q2_SCRATCH_FLOATS 168
 void chain_q2_pack(const sg_weights *w, float *packed);
 void chain_q2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void chain_q2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 9 "p2": pwconv 8x7x72 -> 8x7x24 */
 #define CHAIN_P2_IN_H 8
@@ -122,6 +134,7 @@ void chain_q2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define CHAIN_P2_SCRATCH_FLOATS 0
 void chain_p2_pack(const sg_weights *w, float *packed);
 void chain_p2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void chain_p2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 10 "g3": conv 8x7x24 -> 8x7x24 */
 #define CHAIN_G3_IN_H 8
@@ -134,6 +147,7 @@ void chain_p2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define CHAIN_G3_SCRATCH_FLOATS 0
 void chain_g3_pack(const sg_weights *w, float *packed);
 void chain_g3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void chain_g3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 11 "e4": pwconv 8x7x24 -> 8x7x48 */
 #define CHAIN_E4_IN_H 8
@@ -146,6 +160,7 @@ void chain_g3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define CHAIN_E4_SCRATCH_FLOATS 0
 void chain_e4_pack(const sg_weights *w, float *packed);
 void chain_e4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void chain_e4_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 12 "s4": separable 8x7x48 -> 8x7x24 */
 #define CHAIN_S4_IN_H 8
@@ -158,6 +173,7 @@ void chain_e4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define CHAIN_S4_SCRATCH_FLOATS 2688
 void chain_s4_pack(const sg_weights *w, float *packed);
 void chain_s4(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void chain_s4_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 13 "ap": pool 8x7x24 -> 4x3x24 */
 #define CHAIN_AP_IN_H 8
@@ -170,6 +186,7 @@ void chain_s4(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float 
 #define CHAIN_AP_SCRATCH_FLOATS 0
 void chain_ap_pack(const sg_weights *w, float *packed);
 void chain_ap(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void chain_ap_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 14 "gap": pool 4x3x24 -> 1x1x24 */
 #define CHAIN_GAP_IN_H 4
@@ -182,6 +199,7 @@ void chain_ap(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define CHAIN_GAP_SCRATCH_FLOATS 0
 void chain_gap_pack(const sg_weights *w, float *packed);
 void chain_gap(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void chain_gap_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 15 "fc1": fc 1x1x24 -> 1x1x40 */
 #define CHAIN_FC1_IN_H 1
@@ -194,6 +212,7 @@ void chain_gap(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define CHAIN_FC1_SCRATCH_FLOATS 0
 void chain_fc1_pack(const sg_weights *w, float *packed);
 void chain_fc1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void chain_fc1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 16 "fc2": fc 1x1x40 -> 1x1x10 */
 #define CHAIN_FC2_IN_H 1
@@ -206,6 +225,7 @@ void chain_fc1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define CHAIN_FC2_SCRATCH_FLOATS 0
 void chain_fc2_pack(const sg_weights *w, float *packed);
 void chain_fc2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void chain_fc2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 17 "prob": softmax 1x1x10 -> 1x1x10 */
 #define CHAIN_PROB_IN_H 1
@@ -218,6 +238,7 @@ void chain_fc2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define CHAIN_PROB_SCRATCH_FLOATS 0
 void chain_prob_pack(const sg_weights *w, float *packed);
 void chain_prob(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void chain_prob_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* The whole net (one chain).  chain_pack() packs every layer's
  * weights (w[i]: layer i's sg_weights) once into packed; chain_forward()
@@ -235,6 +256,8 @@ void chain_prob(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float
 #define CHAIN_ARENA_FLOATS 19152
 void chain_pack(const sg_weights w[CHAIN_LAYER_COUNT], float *packed);
 void chain_forward(const float *in, float *out, const float *packed, float *arena);
+/* chain_forward on the caller's threads (SPEC 11): the same output bit for bit */
+void chain_forward_par(const float *in, float *out, const float *packed, float *arena, const sg_par *par);
 
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer chain_layers[CHAIN_LAYER_COUNT];

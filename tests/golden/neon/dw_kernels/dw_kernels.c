@@ -149,6 +149,13 @@ void dw_kernels_k1(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer k1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k1: the entry point with the arguments of every sg_layer's run */
 static void Run_k1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -451,6 +458,13 @@ void dw_kernels_k2(const float *restrict in, float *restrict out, const float *r
 {
     Dw_k2_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer k2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k2: the entry point with the arguments of every sg_layer's run */
@@ -1538,6 +1552,13 @@ void dw_kernels_k3(const float *restrict in, float *restrict out, const float *r
 {
     Dw_k3_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer k3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k3: the entry point with the arguments of every sg_layer's run */
@@ -2774,6 +2795,13 @@ void dw_kernels_k4(const float *restrict in, float *restrict out, const float *r
 {
     Dw_k4_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer k4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k4(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k4: the entry point with the arguments of every sg_layer's run */
@@ -6675,6 +6703,13 @@ void dw_kernels_k5(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer k5: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k5_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k5(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k5: the entry point with the arguments of every sg_layer's run */
 static void Run_k5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7235,6 +7270,13 @@ void dw_kernels_k6(const float *restrict in, float *restrict out, const float *r
         S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
     };
     Dw_k6_4c8p(in, out, packed, scratch + S1_STAGE);
+}
+
+/* layer.c.in: layer k6: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k6_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k6(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k6: the entry point with the arguments of every sg_layer's run */
@@ -8158,6 +8200,13 @@ void dw_kernels_k7(const float *restrict in, float *restrict out, const float *r
         S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
     };
     Dw_k7_4c8p(in, out, packed, scratch + S1_STAGE);
+}
+
+/* layer.c.in: layer k7: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k7_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k7(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k7: the entry point with the arguments of every sg_layer's run */
@@ -9158,6 +9207,13 @@ void dw_kernels_k9(const float *restrict in, float *restrict out, const float *r
         S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
     };
     Dw_k9_4c8p(in, out, packed, scratch + S1_STAGE);
+}
+
+/* layer.c.in: layer k9: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k9_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k9(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k9: the entry point with the arguments of every sg_layer's run */
@@ -11866,6 +11922,13 @@ void dw_kernels_k11(const float *restrict in, float *restrict out, const float *
     Dw_k11_4c8p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k11: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k11_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k11(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k11: the entry point with the arguments of every sg_layer's run */
 static void Run_k11(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -14450,6 +14513,13 @@ void dw_kernels_k15(const float *restrict in, float *restrict out, const float *
     Dw_k15_4c8p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k15: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k15_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k15(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k15: the entry point with the arguments of every sg_layer's run */
 static void Run_k15(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -14740,6 +14810,13 @@ void dw_kernels_k15_16(const float *restrict in, float *restrict out, const floa
 {
     Dw_k15_16_3c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer k15_16: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k15_16_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k15_16(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k15_16: the entry point with the arguments of every sg_layer's run */
@@ -15179,6 +15256,13 @@ void dw_kernels_k1x7(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer k1x7: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k1x7_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k1x7(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k1x7: the entry point with the arguments of every sg_layer's run */
 static void Run_k1x7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -15383,6 +15467,13 @@ void dw_kernels_k7x1(const float *restrict in, float *restrict out, const float 
 {
     Dw_k7x1_3c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer k7x1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k7x1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k7x1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k7x1: the entry point with the arguments of every sg_layer's run */
@@ -16894,6 +16985,13 @@ void dw_kernels_k5x3(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer k5x3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k5x3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k5x3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k5x3: the entry point with the arguments of every sg_layer's run */
 static void Run_k5x3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -17338,6 +17436,13 @@ void dw_kernels_k3x5(const float *restrict in, float *restrict out, const float 
 {
     Dw_k3x5_1c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer k3x5: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k3x5_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k3x5(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k3x5: the entry point with the arguments of every sg_layer's run */
@@ -17929,6 +18034,13 @@ void dw_kernels_k2x4(const float *restrict in, float *restrict out, const float 
 {
     Dw_k2x4_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer k2x4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k2x4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k2x4(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k2x4: the entry point with the arguments of every sg_layer's run */
@@ -19401,6 +19513,13 @@ void dw_kernels_k15x1(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer k15x1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k15x1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k15x1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k15x1: the entry point with the arguments of every sg_layer's run */
 static void Run_k15x1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -19602,6 +19721,13 @@ void dw_kernels_k1x15(const float *restrict in, float *restrict out, const float
 {
     Dw_k1x15_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer k1x15: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k1x15_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k1x15(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k1x15: the entry point with the arguments of every sg_layer's run */
@@ -19994,6 +20120,13 @@ void dw_kernels_k9v(const float *restrict in, float *restrict out, const float *
 {
     Dw_k9v_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer k9v: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k9v_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k9v(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k9v: the entry point with the arguments of every sg_layer's run */
@@ -22379,6 +22512,13 @@ void dw_kernels_k11x3s2(const float *restrict in, float *restrict out, const flo
     (void)scratch;
 }
 
+/* layer.c.in: layer k11x3s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k11x3s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k11x3s2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k11x3s2: the entry point with the arguments of every sg_layer's run */
 static void Run_k11x3s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -24030,6 +24170,13 @@ void dw_kernels_k6x7(const float *restrict in, float *restrict out, const float 
     Dw_k6x7_4c8p2r(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer k6x7: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k6x7_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k6x7(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k6x7: the entry point with the arguments of every sg_layer's run */
 static void Run_k6x7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -24570,6 +24717,13 @@ void dw_kernels_k3f(const float *restrict in, float *restrict out, const float *
 {
     Dw_k3f_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer k3f: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_kernels_k3f_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_kernels_k3f(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k3f: the entry point with the arguments of every sg_layer's run */

@@ -257,6 +257,13 @@ void dw_mult_act_m1c1(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer m1c1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m1c1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m1c1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m1c1: the entry point with the arguments of every sg_layer's run */
 static void Run_m1c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1523,6 +1530,13 @@ void dw_mult_act_m2(const float *restrict in, float *restrict out, const float *
 {
     Dw_m2_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer m2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m2: the entry point with the arguments of every sg_layer's run */
@@ -3538,6 +3552,13 @@ void dw_mult_act_m3(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer m3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m3: the entry point with the arguments of every sg_layer's run */
 static void Run_m3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4151,6 +4172,13 @@ void dw_mult_act_m4(const float *restrict in, float *restrict out, const float *
 {
     Dw_m4_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer m4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m4(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m4: the entry point with the arguments of every sg_layer's run */
@@ -5523,6 +5551,13 @@ void dw_mult_act_m8(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer m8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m8(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m8: the entry point with the arguments of every sg_layer's run */
 static void Run_m8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -6114,6 +6149,13 @@ void dw_mult_act_m8c1(const float *restrict in, float *restrict out, const float
     Dw_m8c1_8c8p(in, out, packed, scratch + S1_STAGE);
 }
 
+/* layer.c.in: layer m8c1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m8c1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m8c1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m8c1: the entry point with the arguments of every sg_layer's run */
 static void Run_m8c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -6520,6 +6562,13 @@ void dw_mult_act_m64(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer m64: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m64_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m64(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m64: the entry point with the arguments of every sg_layer's run */
 static void Run_m64(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -6708,6 +6757,13 @@ void dw_mult_act_m64c2(const float *restrict in, float *restrict out, const floa
 {
     Dw_m64c2_64c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer m64c2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m64c2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m64c2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m64c2: the entry point with the arguments of every sg_layer's run */
@@ -8749,6 +8805,13 @@ void dw_mult_act_m2c17(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer m2c17: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m2c17_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m2c17(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m2c17: the entry point with the arguments of every sg_layer's run */
 static void Run_m2c17(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -10249,6 +10312,13 @@ void dw_mult_act_m3s2(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer m3s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m3s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m3s2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m3s2: the entry point with the arguments of every sg_layer's run */
 static void Run_m3s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -10436,6 +10506,13 @@ void dw_mult_act_m4v(const float *restrict in, float *restrict out, const float 
 {
     Dw_m4v_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer m4v: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m4v_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m4v(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m4v: the entry point with the arguments of every sg_layer's run */
@@ -11499,6 +11576,13 @@ void dw_mult_act_m2d2(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer m2d2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m2d2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m2d2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m2d2: the entry point with the arguments of every sg_layer's run */
 static void Run_m2d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -12111,6 +12195,13 @@ void dw_mult_act_nobias(const float *restrict in, float *restrict out, const flo
 {
     Dw_nobias_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer nobias: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_nobias_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_nobias(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
@@ -12832,6 +12923,13 @@ void dw_mult_act_a_none(const float *restrict in, float *restrict out, const flo
 {
     Dw_a_none_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer a_none: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_a_none_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_a_none(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer a_none: the entry point with the arguments of every sg_layer's run */
@@ -13583,6 +13681,13 @@ void dw_mult_act_a_relu(const float *restrict in, float *restrict out, const flo
 {
     Dw_a_relu_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer a_relu: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_a_relu_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_a_relu(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer a_relu: the entry point with the arguments of every sg_layer's run */
@@ -14357,6 +14462,13 @@ void dw_mult_act_a_r6(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer a_r6: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_a_r6_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_a_r6(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer a_r6: the entry point with the arguments of every sg_layer's run */
 static void Run_a_r6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -15129,6 +15241,13 @@ void dw_mult_act_a_mm(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer a_mm: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_a_mm_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_a_mm(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer a_mm: the entry point with the arguments of every sg_layer's run */
 static void Run_a_mm(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -15880,6 +15999,13 @@ void dw_mult_act_a_min(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer a_min: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_a_min_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_a_min(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer a_min: the entry point with the arguments of every sg_layer's run */
 static void Run_a_min(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -16629,6 +16755,13 @@ void dw_mult_act_a_max(const float *restrict in, float *restrict out, const floa
 {
     Dw_a_max_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer a_max: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_a_max_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_a_max(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer a_max: the entry point with the arguments of every sg_layer's run */
@@ -17949,6 +18082,13 @@ void dw_mult_act_a_frac(const float *restrict in, float *restrict out, const flo
     (void)scratch;
 }
 
+/* layer.c.in: layer a_frac: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_a_frac_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_a_frac(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer a_frac: the entry point with the arguments of every sg_layer's run */
 static void Run_a_frac(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -18831,6 +18971,13 @@ void dw_mult_act_r_k3(const float *restrict in, float *restrict out, const float
 {
     Dw_r_k3_4c8p(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer r_k3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_r_k3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_r_k3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer r_k3: the entry point with the arguments of every sg_layer's run */
@@ -20498,6 +20645,13 @@ void dw_mult_act_r_k4(const float *restrict in, float *restrict out, const float
 {
     Dw_r_k4_4c8p(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer r_k4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_r_k4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_r_k4(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer r_k4: the entry point with the arguments of every sg_layer's run */
@@ -24115,6 +24269,13 @@ void dw_mult_act_r_d2(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer r_d2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_r_d2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_r_d2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer r_d2: the entry point with the arguments of every sg_layer's run */
 static void Run_r_d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -25606,6 +25767,13 @@ void dw_mult_act_r_tab(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer r_tab: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_r_tab_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_r_tab(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer r_tab: the entry point with the arguments of every sg_layer's run */
 static void Run_r_tab(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -25675,6 +25843,13 @@ void dw_mult_act_r_c1(const float *restrict in, float *restrict out, const float
 {
     Dw_r_c1_1c8p(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer r_c1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_r_c1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_r_c1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer r_c1: the entry point with the arguments of every sg_layer's run */

@@ -471,6 +471,13 @@ void dw_stride_dilation_s2(const float *restrict in, float *restrict out, const 
     (void)scratch;
 }
 
+/* layer.c.in: layer s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -837,6 +844,13 @@ void dw_stride_dilation_s2e(const float *restrict in, float *restrict out, const
 {
     Dw_s2e_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s2e: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s2e_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s2e(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s2e: the entry point with the arguments of every sg_layer's run */
@@ -1237,6 +1251,13 @@ void dw_stride_dilation_s3(const float *restrict in, float *restrict out, const 
 {
     Dw_s3_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s3: the entry point with the arguments of every sg_layer's run */
@@ -2030,6 +2051,13 @@ void dw_stride_dilation_s1x2(const float *restrict in, float *restrict out, cons
 {
     Dw_s1x2_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s1x2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s1x2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s1x2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s1x2: the entry point with the arguments of every sg_layer's run */
@@ -3803,6 +3831,13 @@ void dw_stride_dilation_s2x1(const float *restrict in, float *restrict out, cons
     (void)scratch;
 }
 
+/* layer.c.in: layer s2x1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s2x1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s2x1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s2x1: the entry point with the arguments of every sg_layer's run */
 static void Run_s2x1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4524,6 +4559,13 @@ void dw_stride_dilation_s3x2(const float *restrict in, float *restrict out, cons
     (void)scratch;
 }
 
+/* layer.c.in: layer s3x2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s3x2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s3x2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s3x2: the entry point with the arguments of every sg_layer's run */
 static void Run_s3x2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -5167,6 +5209,13 @@ void dw_stride_dilation_s2x3(const float *restrict in, float *restrict out, cons
 {
     Dw_s2x3_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s2x3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s2x3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s2x3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s2x3: the entry point with the arguments of every sg_layer's run */
@@ -5995,6 +6044,13 @@ void dw_stride_dilation_s4(const float *restrict in, float *restrict out, const 
     (void)scratch;
 }
 
+/* layer.c.in: layer s4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s4(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s4: the entry point with the arguments of every sg_layer's run */
 static void Run_s4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -6140,6 +6196,13 @@ void dw_stride_dilation_s8(const float *restrict in, float *restrict out, const 
 {
     Dw_s8_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s8(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s8: the entry point with the arguments of every sg_layer's run */
@@ -6414,6 +6477,13 @@ void dw_stride_dilation_s3k2(const float *restrict in, float *restrict out, cons
     (void)scratch;
 }
 
+/* layer.c.in: layer s3k2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s3k2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s3k2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s3k2: the entry point with the arguments of every sg_layer's run */
 static void Run_s3k2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -6496,6 +6566,13 @@ void dw_stride_dilation_s3k1v(const float *restrict in, float *restrict out, con
 {
     Dw_s3k1v_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s3k1v: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s3k1v_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s3k1v(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s3k1v: the entry point with the arguments of every sg_layer's run */
@@ -7321,6 +7398,13 @@ void dw_stride_dilation_d2(const float *restrict in, float *restrict out, const 
 {
     Dw_d2_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer d2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer d2: the entry point with the arguments of every sg_layer's run */
@@ -8256,6 +8340,13 @@ void dw_stride_dilation_d3(const float *restrict in, float *restrict out, const 
     (void)scratch;
 }
 
+/* layer.c.in: layer d3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d3: the entry point with the arguments of every sg_layer's run */
 static void Run_d3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -8868,6 +8959,13 @@ void dw_stride_dilation_d2s2(const float *restrict in, float *restrict out, cons
 {
     Dw_d2s2_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer d2s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d2s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d2s2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer d2s2: the entry point with the arguments of every sg_layer's run */
@@ -9702,6 +9800,13 @@ void dw_stride_dilation_d3s2k5(const float *restrict in, float *restrict out, co
     (void)scratch;
 }
 
+/* layer.c.in: layer d3s2k5: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d3s2k5_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d3s2k5(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d3s2k5: the entry point with the arguments of every sg_layer's run */
 static void Run_d3s2k5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -10473,6 +10578,13 @@ void dw_stride_dilation_d1x2(const float *restrict in, float *restrict out, cons
 {
     Dw_d1x2_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer d1x2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d1x2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d1x2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer d1x2: the entry point with the arguments of every sg_layer's run */
@@ -11815,6 +11927,13 @@ void dw_stride_dilation_d2x3(const float *restrict in, float *restrict out, cons
     (void)scratch;
 }
 
+/* layer.c.in: layer d2x3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d2x3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d2x3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d2x3: the entry point with the arguments of every sg_layer's run */
 static void Run_d2x3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -11988,6 +12107,13 @@ void dw_stride_dilation_d2s3v(const float *restrict in, float *restrict out, con
 {
     Dw_d2s3v_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer d2s3v: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d2s3v_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d2s3v(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer d2s3v: the entry point with the arguments of every sg_layer's run */
@@ -12365,6 +12491,13 @@ void dw_stride_dilation_d8k2(const float *restrict in, float *restrict out, cons
 {
     Dw_d8k2_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer d8k2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d8k2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d8k2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer d8k2: the entry point with the arguments of every sg_layer's run */
@@ -12769,6 +12902,13 @@ void dw_stride_dilation_d3x1s13(const float *restrict in, float *restrict out, c
 {
     Dw_d3x1s13_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer d3x1s13: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d3x1s13_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d3x1s13(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer d3x1s13: the entry point with the arguments of every sg_layer's run */
@@ -13225,6 +13365,13 @@ void dw_stride_dilation_d2s2t(const float *restrict in, float *restrict out, con
 {
     Dw_d2s2t_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer d2s2t: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d2s2t_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d2s2t(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer d2s2t: the entry point with the arguments of every sg_layer's run */
@@ -13910,6 +14057,13 @@ void dw_stride_dilation_d3s3(const float *restrict in, float *restrict out, cons
 {
     Dw_d3s3_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer d3s3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d3s3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d3s3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer d3s3: the entry point with the arguments of every sg_layer's run */

@@ -543,6 +543,13 @@ void dwdeconv_s1(const float *restrict in, float *restrict out, const float *res
     (void)scratch;
 }
 
+/* layer.c.in: layer s1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s1: the entry point with the arguments of every sg_layer's run */
 static void Run_s1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1155,6 +1162,13 @@ void dwdeconv_s2(const float *restrict in, float *restrict out, const float *res
     (void)scratch;
 }
 
+/* layer.c.in: layer s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1734,6 +1748,13 @@ void dwdeconv_s3(const float *restrict in, float *restrict out, const float *res
 {
     Up_s3_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s3: the entry point with the arguments of every sg_layer's run */
@@ -2595,6 +2616,13 @@ void dwdeconv_s23(const float *restrict in, float *restrict out, const float *re
     (void)scratch;
 }
 
+/* layer.c.in: layer s23: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s23_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s23(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s23: the entry point with the arguments of every sg_layer's run */
 static void Run_s23(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3439,6 +3467,13 @@ void dwdeconv_s2k4(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer s2k4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s2k4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s2k4(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s2k4: the entry point with the arguments of every sg_layer's run */
 static void Run_s2k4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3890,6 +3925,13 @@ void dwdeconv_s2out(const float *restrict in, float *restrict out, const float *
 {
     Up_s2out_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s2out: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s2out_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s2out(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s2out: the entry point with the arguments of every sg_layer's run */
@@ -4381,6 +4423,13 @@ void dwdeconv_s3out(const float *restrict in, float *restrict out, const float *
 {
     Up_s3out_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s3out: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s3out_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s3out(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s3out: the entry point with the arguments of every sg_layer's run */
@@ -4975,6 +5024,13 @@ void dwdeconv_s1d2(const float *restrict in, float *restrict out, const float *r
 {
     Up_s1d2_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s1d2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s1d2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s1d2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s1d2: the entry point with the arguments of every sg_layer's run */
@@ -5766,6 +5822,13 @@ void dwdeconv_s2d2(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer s2d2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s2d2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s2d2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s2d2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -6480,6 +6543,13 @@ void dwdeconv_v2(const float *restrict in, float *restrict out, const float *res
 {
     Up_v2_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer v2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_v2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_v2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer v2: the entry point with the arguments of every sg_layer's run */
@@ -7317,6 +7387,13 @@ void dwdeconv_v2out(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer v2out: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_v2out_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_v2out(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer v2out: the entry point with the arguments of every sg_layer's run */
 static void Run_v2out(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7826,6 +7903,13 @@ void dwdeconv_v3k2(const float *restrict in, float *restrict out, const float *r
 {
     Up_v3k2_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer v3k2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_v3k2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_v3k2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer v3k2: the entry point with the arguments of every sg_layer's run */
@@ -8496,6 +8580,13 @@ void dwdeconv_v3k2out(const float *restrict in, float *restrict out, const float
 {
     Up_v3k2out_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer v3k2out: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_v3k2out_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_v3k2out(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer v3k2out: the entry point with the arguments of every sg_layer's run */
@@ -9879,6 +9970,13 @@ void dwdeconv_vd23(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer vd23: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_vd23_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_vd23(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer vd23: the entry point with the arguments of every sg_layer's run */
 static void Run_vd23(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -11018,6 +11116,13 @@ void dwdeconv_v8(const float *restrict in, float *restrict out, const float *res
     (void)scratch;
 }
 
+/* layer.c.in: layer v8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_v8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_v8(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer v8: the entry point with the arguments of every sg_layer's run */
 static void Run_v8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -11471,6 +11576,13 @@ void dwdeconv_p1(const float *restrict in, float *restrict out, const float *res
 {
     Up_p1_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer p1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_p1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_p1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer p1: the entry point with the arguments of every sg_layer's run */
@@ -12219,6 +12331,13 @@ void dwdeconv_p1out(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer p1out: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_p1out_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_p1out(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer p1out: the entry point with the arguments of every sg_layer's run */
 static void Run_p1out(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -12788,6 +12907,13 @@ void dwdeconv_ptab(const float *restrict in, float *restrict out, const float *r
 {
     Up_ptab_3c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer ptab: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_ptab_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_ptab(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer ptab: the entry point with the arguments of every sg_layer's run */
@@ -14003,6 +14129,13 @@ void dwdeconv_pd3(const float *restrict in, float *restrict out, const float *re
     (void)scratch;
 }
 
+/* layer.c.in: layer pd3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_pd3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_pd3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer pd3: the entry point with the arguments of every sg_layer's run */
 static void Run_pd3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -14116,6 +14249,13 @@ void dwdeconv_k1s2(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer k1s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_k1s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_k1s2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k1s2: the entry point with the arguments of every sg_layer's run */
 static void Run_k1s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -14209,6 +14349,13 @@ void dwdeconv_k1px(const float *restrict in, float *restrict out, const float *r
 {
     Up_k1px_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer k1px: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_k1px_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_k1px(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k1px: the entry point with the arguments of every sg_layer's run */
@@ -14452,6 +14599,13 @@ void dwdeconv_px_s3(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer px_s3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_px_s3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_px_s3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer px_s3: the entry point with the arguments of every sg_layer's run */
 static void Run_px_s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -14653,6 +14807,13 @@ void dwdeconv_px_k7(const float *restrict in, float *restrict out, const float *
 {
     Up_px_k7_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer px_k7: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_px_k7_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_px_k7(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer px_k7: the entry point with the arguments of every sg_layer's run */
@@ -15182,6 +15343,13 @@ void dwdeconv_k15(const float *restrict in, float *restrict out, const float *re
 {
     Up_k15_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer k15: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_k15_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_k15(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k15: the entry point with the arguments of every sg_layer's run */
@@ -15911,6 +16079,13 @@ void dwdeconv_nobias(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer nobias: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_nobias_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_nobias(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
 static void Run_nobias(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -16535,6 +16710,13 @@ void dwdeconv_amm(const float *restrict in, float *restrict out, const float *re
 {
     Up_amm_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer amm: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_amm_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_amm(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer amm: the entry point with the arguments of every sg_layer's run */
@@ -19868,6 +20050,13 @@ void dwdeconv_res(const float *restrict in, float *restrict out, const float *re
     (void)scratch;
 }
 
+/* layer.c.in: layer res: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_res_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_res(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer res: the entry point with the arguments of every sg_layer's run */
 static void Run_res(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -21380,6 +21569,13 @@ void dwdeconv_resout(const float *restrict in, float *restrict out, const float 
 {
     Up_resout_4c8p(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer resout: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_resout_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_resout(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer resout: the entry point with the arguments of every sg_layer's run */

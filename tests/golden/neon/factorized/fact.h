@@ -2,7 +2,9 @@
  *
  * 18 layers, 38.06M MACs, 244.0k parameters.
  * Per layer L: N_L_pack() repacks the TFLite-layout weights (sg_weights)
- * once; N_L() runs the layer.  Shapes and buffer sizes are the macros below.
+ * once; N_L() runs the layer, N_L_par() the same on the caller's threads
+ * (sg_par, at most FACT_MAX_THREADS; NULL: this thread), bit for bit alike.
+ * Shapes and buffer sizes are the macros below.
  */
 #ifndef FACT_GENERATED_H
 #define FACT_GENERATED_H
@@ -14,6 +16,8 @@ extern "C" {
 #endif
 
 #define FACT_LAYER_COUNT 18
+/* the workers the scratch sizes below hold room for (make gen THREADS=n) */
+#define FACT_MAX_THREADS 1
 
 /* layer 1 "stem": conv 32x32x3 -> 32x32x64 */
 #define FACT_STEM_IN_H 32
@@ -26,6 +30,7 @@ extern "C" {
 #define FACT_STEM_SCRATCH_FLOATS 0
 void fact_stem_pack(const sg_weights *w, float *packed);
 void fact_stem(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fact_stem_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 2 "f1": separable 32x32x64 -> 32x32x64 */
 #define FACT_F1_IN_H 32
@@ -38,6 +43,7 @@ void fact_stem(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define FACT_F1_SCRATCH_FLOATS 65536
 void fact_f1_pack(const sg_weights *w, float *packed);
 void fact_f1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fact_f1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 3 "f2": separable 32x32x64 -> 32x32x64 */
 #define FACT_F2_IN_H 32
@@ -50,6 +56,7 @@ void fact_f1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define FACT_F2_SCRATCH_FLOATS 131072
 void fact_f2_pack(const sg_weights *w, float *packed);
 void fact_f2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fact_f2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 4 "f3": pwconv 32x32x64 -> 32x32x64 */
 #define FACT_F3_IN_H 32
@@ -62,6 +69,7 @@ void fact_f2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define FACT_F3_SCRATCH_FLOATS 0
 void fact_f3_pack(const sg_weights *w, float *packed);
 void fact_f3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fact_f3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 5 "f4": separable 32x32x64 -> 32x32x64 */
 #define FACT_F4_IN_H 32
@@ -74,6 +82,7 @@ void fact_f3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define FACT_F4_SCRATCH_FLOATS 65536
 void fact_f4_pack(const sg_weights *w, float *packed);
 void fact_f4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fact_f4_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 6 "b1": bottleneck 32x32x64 -> 32x32x64 */
 #define FACT_B1_IN_H 32
@@ -86,6 +95,7 @@ void fact_f4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define FACT_B1_SCRATCH_FLOATS 32768
 void fact_b1_pack(const sg_weights *w, float *packed);
 void fact_b1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fact_b1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 7 "t2": separable 32x32x64 -> 16x16x128 */
 #define FACT_T2_IN_H 32
@@ -98,6 +108,7 @@ void fact_b1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define FACT_T2_SCRATCH_FLOATS 16384
 void fact_t2_pack(const sg_weights *w, float *packed);
 void fact_t2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fact_t2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 8 "f5": separable 16x16x128 -> 16x16x128 */
 #define FACT_F5_IN_H 16
@@ -110,6 +121,7 @@ void fact_t2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define FACT_F5_SCRATCH_FLOATS 65536
 void fact_f5_pack(const sg_weights *w, float *packed);
 void fact_f5(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fact_f5_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 9 "f6": pwconv 16x16x128 -> 16x16x128 */
 #define FACT_F6_IN_H 16
@@ -122,6 +134,7 @@ void fact_f5(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define FACT_F6_SCRATCH_FLOATS 0
 void fact_f6_pack(const sg_weights *w, float *packed);
 void fact_f6(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fact_f6_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 10 "b2": bottleneck 16x16x128 -> 16x16x128 */
 #define FACT_B2_IN_H 16
@@ -134,6 +147,7 @@ void fact_f6(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define FACT_B2_SCRATCH_FLOATS 16384
 void fact_b2_pack(const sg_weights *w, float *packed);
 void fact_b2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fact_b2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 11 "f7": separable 16x16x128 -> 16x16x128 */
 #define FACT_F7_IN_H 16
@@ -146,6 +160,7 @@ void fact_b2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define FACT_F7_SCRATCH_FLOATS 83968
 void fact_f7_pack(const sg_weights *w, float *packed);
 void fact_f7(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fact_f7_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 12 "t3": separable 16x16x128 -> 8x8x256 */
 #define FACT_T3_IN_H 16
@@ -158,6 +173,7 @@ void fact_f7(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define FACT_T3_SCRATCH_FLOATS 8192
 void fact_t3_pack(const sg_weights *w, float *packed);
 void fact_t3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fact_t3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 13 "f8": separable 8x8x256 -> 8x8x256 */
 #define FACT_F8_IN_H 8
@@ -170,6 +186,7 @@ void fact_t3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define FACT_F8_SCRATCH_FLOATS 16384
 void fact_f8_pack(const sg_weights *w, float *packed);
 void fact_f8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fact_f8_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 14 "b3": bottleneck 8x8x256 -> 8x8x256 */
 #define FACT_B3_IN_H 8
@@ -182,6 +199,7 @@ void fact_f8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define FACT_B3_SCRATCH_FLOATS 8192
 void fact_b3_pack(const sg_weights *w, float *packed);
 void fact_b3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fact_b3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 15 "f9": separable 8x8x256 -> 8x8x256 */
 #define FACT_F9_IN_H 8
@@ -194,6 +212,7 @@ void fact_b3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define FACT_F9_SCRATCH_FLOATS 32768
 void fact_f9_pack(const sg_weights *w, float *packed);
 void fact_f9(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fact_f9_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 16 "pool": pool 8x8x256 -> 1x1x256 */
 #define FACT_POOL_IN_H 8
@@ -206,6 +225,7 @@ void fact_f9(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define FACT_POOL_SCRATCH_FLOATS 0
 void fact_pool_pack(const sg_weights *w, float *packed);
 void fact_pool(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fact_pool_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 17 "fc": fc 1x1x256 -> 1x1x10 */
 #define FACT_FC_IN_H 1
@@ -218,6 +238,7 @@ void fact_pool(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define FACT_FC_SCRATCH_FLOATS 0
 void fact_fc_pack(const sg_weights *w, float *packed);
 void fact_fc(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fact_fc_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 18 "prob": softmax 1x1x10 -> 1x1x10 */
 #define FACT_PROB_IN_H 1
@@ -230,6 +251,7 @@ void fact_fc(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define FACT_PROB_SCRATCH_FLOATS 0
 void fact_prob_pack(const sg_weights *w, float *packed);
 void fact_prob(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void fact_prob_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* The whole net (one chain).  fact_pack() packs every layer's
  * weights (w[i]: layer i's sg_weights) once into packed; fact_forward()
@@ -247,6 +269,8 @@ void fact_prob(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define FACT_ARENA_FLOATS 262144
 void fact_pack(const sg_weights w[FACT_LAYER_COUNT], float *packed);
 void fact_forward(const float *in, float *out, const float *packed, float *arena);
+/* fact_forward on the caller's threads (SPEC 11): the same output bit for bit */
+void fact_forward_par(const float *in, float *out, const float *packed, float *arena, const sg_par *par);
 
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer fact_layers[FACT_LAYER_COUNT];

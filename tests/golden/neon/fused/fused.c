@@ -1897,6 +1897,13 @@ void fused_f72(const float *restrict in, float *restrict out, const float *restr
     Pw_f72_P40_6x8(scratch, out + 39 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer f72: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fused_f72_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fused_f72(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer f72: the entry point with the arguments of every sg_layer's run */
 static void Run_f72(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3976,6 +3983,13 @@ void fused_small_w(const float *restrict in, float *restrict out, const float *r
     Pw_small_w_P40_6x8(scratch, out + 39 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer small_w: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fused_small_w_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fused_small_w(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer small_w: the entry point with the arguments of every sg_layer's run */
 static void Run_small_w(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -5042,6 +5056,13 @@ void fused_odd(const float *restrict in, float *restrict out, const float *restr
     };
     Dw_odd_S1_4c8p(in, scratch, packed, scratch + S1_STAGE);
     Pw_odd_S2_8x8(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer odd: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fused_odd_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fused_odd(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer odd: the entry point with the arguments of every sg_layer's run */
@@ -8091,6 +8112,13 @@ void fused_mult2(const float *restrict in, float *restrict out, const float *res
     Pw_mult2_P15_8x8(scratch, out + 14 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer mult2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fused_mult2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fused_mult2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer mult2: the entry point with the arguments of every sg_layer's run */
 static void Run_mult2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -9847,6 +9875,13 @@ void fused_dil(const float *restrict in, float *restrict out, const float *restr
     Pw_dil_P115_5x8(scratch, out + 17 * OUT_ROW, packed + S2_W);
     Dw_dil_R3N1_4c8p(in, scratch, packed, 22);
     Pw_dil_P23_6x8(scratch, out + 22 * OUT_ROW, packed + S2_W);
+}
+
+/* layer.c.in: layer dil: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fused_dil_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fused_dil(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer dil: the entry point with the arguments of every sg_layer's run */
@@ -12916,6 +12951,13 @@ void fused_band14(const float *restrict in, float *restrict out, const float *re
     Pw_band14_P14_8x8(scratch, out + 13 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer band14: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fused_band14_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fused_band14(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer band14: the entry point with the arguments of every sg_layer's run */
 static void Run_band14(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -14113,6 +14155,13 @@ void fused_pairs(const float *restrict in, float *restrict out, const float *res
     }
     Dw_pairs_R3N1_4c8p(in, scratch, packed, 23);
     Pw_pairs_P24_6x8(scratch, out + 23 * OUT_ROW, packed + S2_W);
+}
+
+/* layer.c.in: layer pairs: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fused_pairs_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fused_pairs(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer pairs: the entry point with the arguments of every sg_layer's run */
@@ -16093,6 +16142,13 @@ void fused_pf_pair(const float *restrict in, float *restrict out, const float *r
     Pw_pf_pair_P80_8x8(scratch, out + 79 * OUT_ROW, packed + S2_W, in + 79 * OUT_ROW);
 }
 
+/* layer.c.in: layer pf_pair: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fused_pf_pair_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fused_pf_pair(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer pf_pair: the entry point with the arguments of every sg_layer's run */
 static void Run_pf_pair(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -17886,6 +17942,13 @@ void fused_pf_s2(const float *restrict in, float *restrict out, const float *res
     Pw_pf_s2_P184_6x8(scratch, out + 41 * OUT_ROW, packed + S2_W);
     Dw_pf_s2_R3N1_4c8p(in, scratch, packed, 45);
     Pw_pf_s2_P46_6x8(scratch, out + 45 * OUT_ROW, packed + S2_W);
+}
+
+/* layer.c.in: layer pf_s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fused_pf_s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fused_pf_s2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer pf_s2: the entry point with the arguments of every sg_layer's run */
@@ -20189,6 +20252,13 @@ void fused_pad1024(const float *restrict in, float *restrict out, const float *r
     Pw_pad1024_P9_5x8(scratch, out + 4 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer pad1024: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fused_pad1024_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fused_pad1024(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer pad1024: the entry point with the arguments of every sg_layer's run */
 static void Run_pad1024(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -20453,6 +20523,13 @@ void fused_e1(const float *restrict in, float *restrict out, const float *restri
 {
     Pw_e1_6x8(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fused_e1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fused_e1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e1: the entry point with the arguments of every sg_layer's run */
@@ -21730,6 +21807,13 @@ void fused_s1(const float *restrict in, const float *restrict skip, float *restr
     }
     Dw_s1_R3N1_4c8p(in, scratch, packed, 25);
     Pw_s1_P26_6x8(scratch, out + 25 * OUT_ROW, packed + S2_W, skip + 25 * OUT_ROW);
+}
+
+/* layer.c.in: layer s1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fused_s1_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fused_s1(in, skip, out, packed, scratch);
 }
 
 /* layer.c.in: layer s1: the entry point with the arguments of every sg_layer's run */
@@ -23147,6 +23231,13 @@ void fused_s2(const float *restrict in, float *restrict out, const float *restri
     Pw_s2_P26_6x8(scratch, out + 24 * OUT_ROW, packed + S2_W, in + 24 * OUT_ROW);
     Dw_s2_R3N1_4c8p(in, scratch, packed, 25);
     Pw_s2_P26_6x8(scratch, out + 25 * OUT_ROW, packed + S2_W, in + 25 * OUT_ROW);
+}
+
+/* layer.c.in: layer s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fused_s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fused_s2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s2: the entry point with the arguments of every sg_layer's run */

@@ -2,7 +2,9 @@
  *
  * 4 layers, 13.7k MACs, 788 parameters.
  * Per layer L: N_L_pack() repacks the TFLite-layout weights (sg_weights)
- * once; N_L() runs the layer.  Shapes and buffer sizes are the macros below.
+ * once; N_L() runs the layer, N_L_par() the same on the caller's threads
+ * (sg_par, at most GOLDEN_MAX_THREADS; NULL: this thread), bit for bit alike.
+ * Shapes and buffer sizes are the macros below.
  */
 #ifndef GOLDEN_GENERATED_H
 #define GOLDEN_GENERATED_H
@@ -14,6 +16,8 @@ extern "C" {
 #endif
 
 #define GOLDEN_LAYER_COUNT 4
+/* the workers the scratch sizes below hold room for (make gen THREADS=n) */
+#define GOLDEN_MAX_THREADS 1
 
 /* layer 1 "d1": dwconv 6x5x8 -> 6x5x8 */
 #define GOLDEN_D1_IN_H 6
@@ -26,6 +30,7 @@ extern "C" {
 #define GOLDEN_D1_SCRATCH_FLOATS 0
 void golden_d1_pack(const sg_weights *w, float *packed);
 void golden_d1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void golden_d1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 2 "p2": pwconv 6x5x8 -> 6x5x12 */
 #define GOLDEN_P2_IN_H 6
@@ -38,6 +43,7 @@ void golden_d1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define GOLDEN_P2_SCRATCH_FLOATS 0
 void golden_p2_pack(const sg_weights *w, float *packed);
 void golden_p2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void golden_p2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 3 "s3": separable 6x5x12 -> 6x5x12 */
 #define GOLDEN_S3_IN_H 6
@@ -50,6 +56,7 @@ void golden_p2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define GOLDEN_S3_SCRATCH_FLOATS 360
 void golden_s3_pack(const sg_weights *w, float *packed);
 void golden_s3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void golden_s3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 4 "b4": bottleneck 6x5x12 -> 6x5x12 */
 #define GOLDEN_B4_IN_H 6
@@ -62,6 +69,7 @@ void golden_s3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define GOLDEN_B4_SCRATCH_FLOATS 216
 void golden_b4_pack(const sg_weights *w, float *packed);
 void golden_b4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void golden_b4_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* The whole net (one chain).  golden_pack() packs every layer's
  * weights (w[i]: layer i's sg_weights) once into packed; golden_forward()
@@ -79,6 +87,8 @@ void golden_b4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define GOLDEN_ARENA_FLOATS 1104
 void golden_pack(const sg_weights w[GOLDEN_LAYER_COUNT], float *packed);
 void golden_forward(const float *in, float *out, const float *packed, float *arena);
+/* golden_forward on the caller's threads (SPEC 11): the same output bit for bit */
+void golden_forward_par(const float *in, float *out, const float *packed, float *arena, const sg_par *par);
 
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer golden_layers[GOLDEN_LAYER_COUNT];

@@ -2,7 +2,9 @@
  *
  * 17 layers, 568.79M MACs, 4.22M parameters.
  * Per layer L: N_L_pack() repacks the TFLite-layout weights (sg_weights)
- * once; N_L() runs the layer.  Shapes and buffer sizes are the macros below.
+ * once; N_L() runs the layer, N_L_par() the same on the caller's threads
+ * (sg_par, at most MBV1_MAX_THREADS; NULL: this thread), bit for bit alike.
+ * Shapes and buffer sizes are the macros below.
  */
 #ifndef MBV1_GENERATED_H
 #define MBV1_GENERATED_H
@@ -14,6 +16,8 @@ extern "C" {
 #endif
 
 #define MBV1_LAYER_COUNT 17
+/* the workers the scratch sizes below hold room for (make gen THREADS=n) */
+#define MBV1_MAX_THREADS 1
 
 /* layer 1 "stem": conv 224x224x3 -> 112x112x32 */
 #define MBV1_STEM_IN_H 224
@@ -26,6 +30,7 @@ extern "C" {
 #define MBV1_STEM_SCRATCH_FLOATS 0
 void mbv1_stem_pack(const sg_weights *w, float *packed);
 void mbv1_stem(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv1_stem_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 2 "b1": separable 112x112x32 -> 112x112x64 */
 #define MBV1_B1_IN_H 112
@@ -38,6 +43,7 @@ void mbv1_stem(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV1_B1_SCRATCH_FLOATS 7168
 void mbv1_b1_pack(const sg_weights *w, float *packed);
 void mbv1_b1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv1_b1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 3 "b2": separable 112x112x64 -> 56x56x128 */
 #define MBV1_B2_IN_H 112
@@ -50,6 +56,7 @@ void mbv1_b1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define MBV1_B2_SCRATCH_FLOATS 200704
 void mbv1_b2_pack(const sg_weights *w, float *packed);
 void mbv1_b2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv1_b2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 4 "b3": separable 56x56x128 -> 56x56x128 */
 #define MBV1_B3_IN_H 56
@@ -62,6 +69,7 @@ void mbv1_b2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define MBV1_B3_SCRATCH_FLOATS 401408
 void mbv1_b3_pack(const sg_weights *w, float *packed);
 void mbv1_b3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv1_b3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 5 "b4": separable 56x56x128 -> 28x28x256 */
 #define MBV1_B4_IN_H 56
@@ -74,6 +82,7 @@ void mbv1_b3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define MBV1_B4_SCRATCH_FLOATS 100352
 void mbv1_b4_pack(const sg_weights *w, float *packed);
 void mbv1_b4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv1_b4_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 6 "b5": separable 28x28x256 -> 28x28x256 */
 #define MBV1_B5_IN_H 28
@@ -86,6 +95,7 @@ void mbv1_b4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define MBV1_B5_SCRATCH_FLOATS 200704
 void mbv1_b5_pack(const sg_weights *w, float *packed);
 void mbv1_b5(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv1_b5_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 7 "b6": separable 28x28x256 -> 14x14x512 */
 #define MBV1_B6_IN_H 28
@@ -98,6 +108,7 @@ void mbv1_b5(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define MBV1_B6_SCRATCH_FLOATS 50176
 void mbv1_b6_pack(const sg_weights *w, float *packed);
 void mbv1_b6(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv1_b6_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 8 "b7": separable 14x14x512 -> 14x14x512 */
 #define MBV1_B7_IN_H 14
@@ -110,6 +121,7 @@ void mbv1_b6(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define MBV1_B7_SCRATCH_FLOATS 100352
 void mbv1_b7_pack(const sg_weights *w, float *packed);
 void mbv1_b7(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv1_b7_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 9 "b8": separable 14x14x512 -> 14x14x512 */
 #define MBV1_B8_IN_H 14
@@ -122,6 +134,7 @@ void mbv1_b7(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define MBV1_B8_SCRATCH_FLOATS 100352
 void mbv1_b8_pack(const sg_weights *w, float *packed);
 void mbv1_b8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv1_b8_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 10 "b9": separable 14x14x512 -> 14x14x512 */
 #define MBV1_B9_IN_H 14
@@ -134,6 +147,7 @@ void mbv1_b8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define MBV1_B9_SCRATCH_FLOATS 100352
 void mbv1_b9_pack(const sg_weights *w, float *packed);
 void mbv1_b9(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv1_b9_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 11 "b10": separable 14x14x512 -> 14x14x512 */
 #define MBV1_B10_IN_H 14
@@ -146,6 +160,7 @@ void mbv1_b9(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define MBV1_B10_SCRATCH_FLOATS 100352
 void mbv1_b10_pack(const sg_weights *w, float *packed);
 void mbv1_b10(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv1_b10_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 12 "b11": separable 14x14x512 -> 14x14x512 */
 #define MBV1_B11_IN_H 14
@@ -158,6 +173,7 @@ void mbv1_b10(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV1_B11_SCRATCH_FLOATS 100352
 void mbv1_b11_pack(const sg_weights *w, float *packed);
 void mbv1_b11(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv1_b11_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 13 "b12": separable 14x14x512 -> 7x7x1024 */
 #define MBV1_B12_IN_H 14
@@ -170,6 +186,7 @@ void mbv1_b11(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV1_B12_SCRATCH_FLOATS 25088
 void mbv1_b12_pack(const sg_weights *w, float *packed);
 void mbv1_b12(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv1_b12_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 14 "b13": separable 7x7x1024 -> 7x7x1024 */
 #define MBV1_B13_IN_H 7
@@ -182,6 +199,7 @@ void mbv1_b12(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV1_B13_SCRATCH_FLOATS 50176
 void mbv1_b13_pack(const sg_weights *w, float *packed);
 void mbv1_b13(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv1_b13_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 15 "pool": pool 7x7x1024 -> 1x1x1024 */
 #define MBV1_POOL_IN_H 7
@@ -194,6 +212,7 @@ void mbv1_b13(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV1_POOL_SCRATCH_FLOATS 0
 void mbv1_pool_pack(const sg_weights *w, float *packed);
 void mbv1_pool(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv1_pool_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 16 "fc": fc 1x1x1024 -> 1x1x1000 */
 #define MBV1_FC_IN_H 1
@@ -206,6 +225,7 @@ void mbv1_pool(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV1_FC_SCRATCH_FLOATS 0
 void mbv1_fc_pack(const sg_weights *w, float *packed);
 void mbv1_fc(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv1_fc_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 17 "prob": softmax 1x1x1000 -> 1x1x1000 */
 #define MBV1_PROB_IN_H 1
@@ -218,6 +238,7 @@ void mbv1_fc(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define MBV1_PROB_SCRATCH_FLOATS 0
 void mbv1_prob_pack(const sg_weights *w, float *packed);
 void mbv1_prob(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv1_prob_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* The whole net (one chain).  mbv1_pack() packs every layer's
  * weights (w[i]: layer i's sg_weights) once into packed; mbv1_forward()
@@ -235,6 +256,8 @@ void mbv1_prob(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV1_ARENA_FLOATS 1404928
 void mbv1_pack(const sg_weights w[MBV1_LAYER_COUNT], float *packed);
 void mbv1_forward(const float *in, float *out, const float *packed, float *arena);
+/* mbv1_forward on the caller's threads (SPEC 11): the same output bit for bit */
+void mbv1_forward_par(const float *in, float *out, const float *packed, float *arena, const sg_par *par);
 
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer mbv1_layers[MBV1_LAYER_COUNT];

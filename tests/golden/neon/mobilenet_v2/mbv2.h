@@ -2,7 +2,9 @@
  *
  * 38 layers, 300.84M MACs, 3.49M parameters.
  * Per layer L: N_L_pack() repacks the TFLite-layout weights (sg_weights)
- * once; N_L() runs the layer.  Shapes and buffer sizes are the macros below.
+ * once; N_L() runs the layer, N_L_par() the same on the caller's threads
+ * (sg_par, at most MBV2_MAX_THREADS; NULL: this thread), bit for bit alike.
+ * Shapes and buffer sizes are the macros below.
  */
 #ifndef MBV2_GENERATED_H
 #define MBV2_GENERATED_H
@@ -14,6 +16,8 @@ extern "C" {
 #endif
 
 #define MBV2_LAYER_COUNT 38
+/* the workers the scratch sizes below hold room for (make gen THREADS=n) */
+#define MBV2_MAX_THREADS 1
 
 /* layer 1 "stem": conv 224x224x3 -> 112x112x32 */
 #define MBV2_STEM_IN_H 224
@@ -26,6 +30,7 @@ extern "C" {
 #define MBV2_STEM_SCRATCH_FLOATS 0
 void mbv2_stem_pack(const sg_weights *w, float *packed);
 void mbv2_stem(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_stem_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 2 "s1_1": separable 112x112x32 -> 112x112x16 */
 #define MBV2_S1_1_IN_H 112
@@ -38,6 +43,7 @@ void mbv2_stem(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV2_S1_1_SCRATCH_FLOATS 7168
 void mbv2_s1_1_pack(const sg_weights *w, float *packed);
 void mbv2_s1_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_s1_1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 3 "e2_1": pwconv 112x112x16 -> 112x112x96 */
 #define MBV2_E2_1_IN_H 112
@@ -50,6 +56,7 @@ void mbv2_s1_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV2_E2_1_SCRATCH_FLOATS 0
 void mbv2_e2_1_pack(const sg_weights *w, float *packed);
 void mbv2_e2_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_e2_1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 4 "s2_1": separable 112x112x96 -> 56x56x24 */
 #define MBV2_S2_1_IN_H 112
@@ -62,6 +69,7 @@ void mbv2_e2_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV2_S2_1_SCRATCH_FLOATS 301056
 void mbv2_s2_1_pack(const sg_weights *w, float *packed);
 void mbv2_s2_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_s2_1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 5 "e2_2": pwconv 56x56x24 -> 56x56x144 */
 #define MBV2_E2_2_IN_H 56
@@ -74,6 +82,7 @@ void mbv2_s2_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV2_E2_2_SCRATCH_FLOATS 0
 void mbv2_e2_2_pack(const sg_weights *w, float *packed);
 void mbv2_e2_2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_e2_2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 6 "s2_2": separable 56x56x144 -> 56x56x24 */
 #define MBV2_S2_2_IN_H 56
@@ -86,6 +95,7 @@ void mbv2_e2_2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV2_S2_2_SCRATCH_FLOATS 451584
 void mbv2_s2_2_pack(const sg_weights *w, float *packed);
 void mbv2_s2_2(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_s2_2_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 7 "e3_1": pwconv 56x56x24 -> 56x56x144 */
 #define MBV2_E3_1_IN_H 56
@@ -98,6 +108,7 @@ void mbv2_s2_2(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float
 #define MBV2_E3_1_SCRATCH_FLOATS 0
 void mbv2_e3_1_pack(const sg_weights *w, float *packed);
 void mbv2_e3_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_e3_1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 8 "s3_1": separable 56x56x144 -> 28x28x32 */
 #define MBV2_S3_1_IN_H 56
@@ -110,6 +121,7 @@ void mbv2_e3_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV2_S3_1_SCRATCH_FLOATS 112896
 void mbv2_s3_1_pack(const sg_weights *w, float *packed);
 void mbv2_s3_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_s3_1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 9 "e3_2": pwconv 28x28x32 -> 28x28x192 */
 #define MBV2_E3_2_IN_H 28
@@ -122,6 +134,7 @@ void mbv2_s3_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV2_E3_2_SCRATCH_FLOATS 0
 void mbv2_e3_2_pack(const sg_weights *w, float *packed);
 void mbv2_e3_2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_e3_2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 10 "s3_2": separable 28x28x192 -> 28x28x32 */
 #define MBV2_S3_2_IN_H 28
@@ -134,6 +147,7 @@ void mbv2_e3_2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV2_S3_2_SCRATCH_FLOATS 150528
 void mbv2_s3_2_pack(const sg_weights *w, float *packed);
 void mbv2_s3_2(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_s3_2_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 11 "e3_3": pwconv 28x28x32 -> 28x28x192 */
 #define MBV2_E3_3_IN_H 28
@@ -146,6 +160,7 @@ void mbv2_s3_2(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float
 #define MBV2_E3_3_SCRATCH_FLOATS 0
 void mbv2_e3_3_pack(const sg_weights *w, float *packed);
 void mbv2_e3_3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_e3_3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 12 "s3_3": separable 28x28x192 -> 28x28x32 */
 #define MBV2_S3_3_IN_H 28
@@ -158,6 +173,7 @@ void mbv2_e3_3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV2_S3_3_SCRATCH_FLOATS 150528
 void mbv2_s3_3_pack(const sg_weights *w, float *packed);
 void mbv2_s3_3(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_s3_3_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 13 "e4_1": pwconv 28x28x32 -> 28x28x192 */
 #define MBV2_E4_1_IN_H 28
@@ -170,6 +186,7 @@ void mbv2_s3_3(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float
 #define MBV2_E4_1_SCRATCH_FLOATS 0
 void mbv2_e4_1_pack(const sg_weights *w, float *packed);
 void mbv2_e4_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_e4_1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 14 "s4_1": separable 28x28x192 -> 14x14x64 */
 #define MBV2_S4_1_IN_H 28
@@ -182,6 +199,7 @@ void mbv2_e4_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV2_S4_1_SCRATCH_FLOATS 37632
 void mbv2_s4_1_pack(const sg_weights *w, float *packed);
 void mbv2_s4_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_s4_1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 15 "e4_2": pwconv 14x14x64 -> 14x14x384 */
 #define MBV2_E4_2_IN_H 14
@@ -194,6 +212,7 @@ void mbv2_s4_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV2_E4_2_SCRATCH_FLOATS 0
 void mbv2_e4_2_pack(const sg_weights *w, float *packed);
 void mbv2_e4_2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_e4_2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 16 "s4_2": separable 14x14x384 -> 14x14x64 */
 #define MBV2_S4_2_IN_H 14
@@ -206,6 +225,7 @@ void mbv2_e4_2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV2_S4_2_SCRATCH_FLOATS 75264
 void mbv2_s4_2_pack(const sg_weights *w, float *packed);
 void mbv2_s4_2(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_s4_2_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 17 "e4_3": pwconv 14x14x64 -> 14x14x384 */
 #define MBV2_E4_3_IN_H 14
@@ -218,6 +238,7 @@ void mbv2_s4_2(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float
 #define MBV2_E4_3_SCRATCH_FLOATS 0
 void mbv2_e4_3_pack(const sg_weights *w, float *packed);
 void mbv2_e4_3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_e4_3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 18 "s4_3": separable 14x14x384 -> 14x14x64 */
 #define MBV2_S4_3_IN_H 14
@@ -230,6 +251,7 @@ void mbv2_e4_3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV2_S4_3_SCRATCH_FLOATS 75264
 void mbv2_s4_3_pack(const sg_weights *w, float *packed);
 void mbv2_s4_3(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_s4_3_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 19 "e4_4": pwconv 14x14x64 -> 14x14x384 */
 #define MBV2_E4_4_IN_H 14
@@ -242,6 +264,7 @@ void mbv2_s4_3(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float
 #define MBV2_E4_4_SCRATCH_FLOATS 0
 void mbv2_e4_4_pack(const sg_weights *w, float *packed);
 void mbv2_e4_4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_e4_4_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 20 "s4_4": separable 14x14x384 -> 14x14x64 */
 #define MBV2_S4_4_IN_H 14
@@ -254,6 +277,7 @@ void mbv2_e4_4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV2_S4_4_SCRATCH_FLOATS 75264
 void mbv2_s4_4_pack(const sg_weights *w, float *packed);
 void mbv2_s4_4(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_s4_4_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 21 "e5_1": pwconv 14x14x64 -> 14x14x384 */
 #define MBV2_E5_1_IN_H 14
@@ -266,6 +290,7 @@ void mbv2_s4_4(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float
 #define MBV2_E5_1_SCRATCH_FLOATS 0
 void mbv2_e5_1_pack(const sg_weights *w, float *packed);
 void mbv2_e5_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_e5_1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 22 "s5_1": separable 14x14x384 -> 14x14x96 */
 #define MBV2_S5_1_IN_H 14
@@ -278,6 +303,7 @@ void mbv2_e5_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV2_S5_1_SCRATCH_FLOATS 75264
 void mbv2_s5_1_pack(const sg_weights *w, float *packed);
 void mbv2_s5_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_s5_1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 23 "e5_2": pwconv 14x14x96 -> 14x14x576 */
 #define MBV2_E5_2_IN_H 14
@@ -290,6 +316,7 @@ void mbv2_s5_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV2_E5_2_SCRATCH_FLOATS 0
 void mbv2_e5_2_pack(const sg_weights *w, float *packed);
 void mbv2_e5_2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_e5_2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 24 "s5_2": separable 14x14x576 -> 14x14x96 */
 #define MBV2_S5_2_IN_H 14
@@ -302,6 +329,7 @@ void mbv2_e5_2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV2_S5_2_SCRATCH_FLOATS 112896
 void mbv2_s5_2_pack(const sg_weights *w, float *packed);
 void mbv2_s5_2(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_s5_2_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 25 "e5_3": pwconv 14x14x96 -> 14x14x576 */
 #define MBV2_E5_3_IN_H 14
@@ -314,6 +342,7 @@ void mbv2_s5_2(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float
 #define MBV2_E5_3_SCRATCH_FLOATS 0
 void mbv2_e5_3_pack(const sg_weights *w, float *packed);
 void mbv2_e5_3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_e5_3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 26 "s5_3": separable 14x14x576 -> 14x14x96 */
 #define MBV2_S5_3_IN_H 14
@@ -326,6 +355,7 @@ void mbv2_e5_3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV2_S5_3_SCRATCH_FLOATS 112896
 void mbv2_s5_3_pack(const sg_weights *w, float *packed);
 void mbv2_s5_3(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_s5_3_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 27 "e6_1": pwconv 14x14x96 -> 14x14x576 */
 #define MBV2_E6_1_IN_H 14
@@ -338,6 +368,7 @@ void mbv2_s5_3(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float
 #define MBV2_E6_1_SCRATCH_FLOATS 0
 void mbv2_e6_1_pack(const sg_weights *w, float *packed);
 void mbv2_e6_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_e6_1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 28 "s6_1": separable 14x14x576 -> 7x7x160 */
 #define MBV2_S6_1_IN_H 14
@@ -350,6 +381,7 @@ void mbv2_e6_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV2_S6_1_SCRATCH_FLOATS 28224
 void mbv2_s6_1_pack(const sg_weights *w, float *packed);
 void mbv2_s6_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_s6_1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 29 "e6_2": pwconv 7x7x160 -> 7x7x960 */
 #define MBV2_E6_2_IN_H 7
@@ -362,6 +394,7 @@ void mbv2_s6_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV2_E6_2_SCRATCH_FLOATS 0
 void mbv2_e6_2_pack(const sg_weights *w, float *packed);
 void mbv2_e6_2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_e6_2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 30 "s6_2": separable 7x7x960 -> 7x7x160 */
 #define MBV2_S6_2_IN_H 7
@@ -374,6 +407,7 @@ void mbv2_e6_2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV2_S6_2_SCRATCH_FLOATS 47040
 void mbv2_s6_2_pack(const sg_weights *w, float *packed);
 void mbv2_s6_2(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_s6_2_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 31 "e6_3": pwconv 7x7x160 -> 7x7x960 */
 #define MBV2_E6_3_IN_H 7
@@ -386,6 +420,7 @@ void mbv2_s6_2(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float
 #define MBV2_E6_3_SCRATCH_FLOATS 0
 void mbv2_e6_3_pack(const sg_weights *w, float *packed);
 void mbv2_e6_3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_e6_3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 32 "s6_3": separable 7x7x960 -> 7x7x160 */
 #define MBV2_S6_3_IN_H 7
@@ -398,6 +433,7 @@ void mbv2_e6_3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV2_S6_3_SCRATCH_FLOATS 47040
 void mbv2_s6_3_pack(const sg_weights *w, float *packed);
 void mbv2_s6_3(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_s6_3_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 33 "e7_1": pwconv 7x7x160 -> 7x7x960 */
 #define MBV2_E7_1_IN_H 7
@@ -410,6 +446,7 @@ void mbv2_s6_3(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float
 #define MBV2_E7_1_SCRATCH_FLOATS 0
 void mbv2_e7_1_pack(const sg_weights *w, float *packed);
 void mbv2_e7_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_e7_1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 34 "s7_1": separable 7x7x960 -> 7x7x320 */
 #define MBV2_S7_1_IN_H 7
@@ -422,6 +459,7 @@ void mbv2_e7_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV2_S7_1_SCRATCH_FLOATS 47040
 void mbv2_s7_1_pack(const sg_weights *w, float *packed);
 void mbv2_s7_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_s7_1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 35 "head": pwconv 7x7x320 -> 7x7x1280 */
 #define MBV2_HEAD_IN_H 7
@@ -434,6 +472,7 @@ void mbv2_s7_1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV2_HEAD_SCRATCH_FLOATS 0
 void mbv2_head_pack(const sg_weights *w, float *packed);
 void mbv2_head(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_head_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 36 "pool": pool 7x7x1280 -> 1x1x1280 */
 #define MBV2_POOL_IN_H 7
@@ -446,6 +485,7 @@ void mbv2_head(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV2_POOL_SCRATCH_FLOATS 0
 void mbv2_pool_pack(const sg_weights *w, float *packed);
 void mbv2_pool(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_pool_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 37 "fc": fc 1x1x1280 -> 1x1x1000 */
 #define MBV2_FC_IN_H 1
@@ -458,6 +498,7 @@ void mbv2_pool(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV2_FC_SCRATCH_FLOATS 0
 void mbv2_fc_pack(const sg_weights *w, float *packed);
 void mbv2_fc(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_fc_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 38 "prob": softmax 1x1x1000 -> 1x1x1000 */
 #define MBV2_PROB_IN_H 1
@@ -470,6 +511,7 @@ void mbv2_fc(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define MBV2_PROB_SCRATCH_FLOATS 0
 void mbv2_prob_pack(const sg_weights *w, float *packed);
 void mbv2_prob(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv2_prob_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* The whole net (one chain).  mbv2_pack() packs every layer's
  * weights (w[i]: layer i's sg_weights) once into packed; mbv2_forward()
@@ -487,6 +529,8 @@ void mbv2_prob(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV2_ARENA_FLOATS 1580544
 void mbv2_pack(const sg_weights w[MBV2_LAYER_COUNT], float *packed);
 void mbv2_forward(const float *in, float *out, const float *packed, float *arena);
+/* mbv2_forward on the caller's threads (SPEC 11): the same output bit for bit */
+void mbv2_forward_par(const float *in, float *out, const float *packed, float *arena, const sg_par *par);
 
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer mbv2_layers[MBV2_LAYER_COUNT];

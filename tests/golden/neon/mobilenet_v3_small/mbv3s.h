@@ -2,7 +2,9 @@
  *
  * 47 layers, 57.11M MACs, 2.54M parameters.
  * Per layer L: N_L_pack() repacks the TFLite-layout weights (sg_weights)
- * once; N_L() runs the layer.  Shapes and buffer sizes are the macros below.
+ * once; N_L() runs the layer, N_L_par() the same on the caller's threads
+ * (sg_par, at most MBV3S_MAX_THREADS; NULL: this thread), bit for bit alike.
+ * Shapes and buffer sizes are the macros below.
  */
 #ifndef MBV3S_GENERATED_H
 #define MBV3S_GENERATED_H
@@ -14,6 +16,8 @@ extern "C" {
 #endif
 
 #define MBV3S_LAYER_COUNT 47
+/* the workers the scratch sizes below hold room for (make gen THREADS=n) */
+#define MBV3S_MAX_THREADS 1
 
 /* layer 1 "stem": conv 224x224x3 -> 112x112x16 */
 #define MBV3S_STEM_IN_H 224
@@ -26,6 +30,7 @@ extern "C" {
 #define MBV3S_STEM_SCRATCH_FLOATS 0
 void mbv3s_stem_pack(const sg_weights *w, float *packed);
 void mbv3s_stem(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_stem_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 2 "d1": dwconv 112x112x16 -> 56x56x16 */
 #define MBV3S_D1_IN_H 112
@@ -38,6 +43,7 @@ void mbv3s_stem(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float
 #define MBV3S_D1_SCRATCH_FLOATS 0
 void mbv3s_d1_pack(const sg_weights *w, float *packed);
 void mbv3s_d1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_d1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 3 "q1": se 56x56x16 -> 56x56x16 */
 #define MBV3S_Q1_IN_H 56
@@ -50,6 +56,7 @@ void mbv3s_d1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV3S_Q1_SCRATCH_FLOATS 40
 void mbv3s_q1_pack(const sg_weights *w, float *packed);
 void mbv3s_q1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_q1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 4 "p1": pwconv 56x56x16 -> 56x56x16 */
 #define MBV3S_P1_IN_H 56
@@ -62,6 +69,7 @@ void mbv3s_q1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV3S_P1_SCRATCH_FLOATS 0
 void mbv3s_p1_pack(const sg_weights *w, float *packed);
 void mbv3s_p1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_p1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 5 "e2": pwconv 56x56x16 -> 56x56x72 */
 #define MBV3S_E2_IN_H 56
@@ -74,6 +82,7 @@ void mbv3s_p1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV3S_E2_SCRATCH_FLOATS 0
 void mbv3s_e2_pack(const sg_weights *w, float *packed);
 void mbv3s_e2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_e2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 6 "d2": dwconv 56x56x72 -> 28x28x72 */
 #define MBV3S_D2_IN_H 56
@@ -86,6 +95,7 @@ void mbv3s_e2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV3S_D2_SCRATCH_FLOATS 0
 void mbv3s_d2_pack(const sg_weights *w, float *packed);
 void mbv3s_d2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_d2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 7 "p2": pwconv 28x28x72 -> 28x28x24 */
 #define MBV3S_P2_IN_H 28
@@ -98,6 +108,7 @@ void mbv3s_d2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV3S_P2_SCRATCH_FLOATS 0
 void mbv3s_p2_pack(const sg_weights *w, float *packed);
 void mbv3s_p2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_p2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 8 "e3": pwconv 28x28x24 -> 28x28x88 */
 #define MBV3S_E3_IN_H 28
@@ -110,6 +121,7 @@ void mbv3s_p2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV3S_E3_SCRATCH_FLOATS 0
 void mbv3s_e3_pack(const sg_weights *w, float *packed);
 void mbv3s_e3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_e3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 9 "d3": dwconv 28x28x88 -> 28x28x88 */
 #define MBV3S_D3_IN_H 28
@@ -122,6 +134,7 @@ void mbv3s_e3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV3S_D3_SCRATCH_FLOATS 0
 void mbv3s_d3_pack(const sg_weights *w, float *packed);
 void mbv3s_d3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_d3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 10 "p3": pwconv 28x28x88 -> 28x28x24 */
 #define MBV3S_P3_IN_H 28
@@ -134,6 +147,7 @@ void mbv3s_d3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV3S_P3_SCRATCH_FLOATS 0
 void mbv3s_p3_pack(const sg_weights *w, float *packed);
 void mbv3s_p3(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_p3_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 11 "e4": pwconv 28x28x24 -> 28x28x96 */
 #define MBV3S_E4_IN_H 28
@@ -146,6 +160,7 @@ void mbv3s_p3(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float 
 #define MBV3S_E4_SCRATCH_FLOATS 0
 void mbv3s_e4_pack(const sg_weights *w, float *packed);
 void mbv3s_e4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_e4_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 12 "d4": dwconv 28x28x96 -> 14x14x96 */
 #define MBV3S_D4_IN_H 28
@@ -158,6 +173,7 @@ void mbv3s_e4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV3S_D4_SCRATCH_FLOATS 0
 void mbv3s_d4_pack(const sg_weights *w, float *packed);
 void mbv3s_d4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_d4_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 13 "q4": se 14x14x96 -> 14x14x96 */
 #define MBV3S_Q4_IN_H 14
@@ -170,6 +186,7 @@ void mbv3s_d4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV3S_Q4_SCRATCH_FLOATS 216
 void mbv3s_q4_pack(const sg_weights *w, float *packed);
 void mbv3s_q4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_q4_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 14 "p4": pwconv 14x14x96 -> 14x14x40 */
 #define MBV3S_P4_IN_H 14
@@ -182,6 +199,7 @@ void mbv3s_q4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV3S_P4_SCRATCH_FLOATS 0
 void mbv3s_p4_pack(const sg_weights *w, float *packed);
 void mbv3s_p4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_p4_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 15 "e5": pwconv 14x14x40 -> 14x14x240 */
 #define MBV3S_E5_IN_H 14
@@ -194,6 +212,7 @@ void mbv3s_p4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV3S_E5_SCRATCH_FLOATS 0
 void mbv3s_e5_pack(const sg_weights *w, float *packed);
 void mbv3s_e5(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_e5_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 16 "d5": dwconv 14x14x240 -> 14x14x240 */
 #define MBV3S_D5_IN_H 14
@@ -206,6 +225,7 @@ void mbv3s_e5(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV3S_D5_SCRATCH_FLOATS 0
 void mbv3s_d5_pack(const sg_weights *w, float *packed);
 void mbv3s_d5(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_d5_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 17 "q5": se 14x14x240 -> 14x14x240 */
 #define MBV3S_Q5_IN_H 14
@@ -218,6 +238,7 @@ void mbv3s_d5(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV3S_Q5_SCRATCH_FLOATS 544
 void mbv3s_q5_pack(const sg_weights *w, float *packed);
 void mbv3s_q5(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_q5_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 18 "p5": pwconv 14x14x240 -> 14x14x40 */
 #define MBV3S_P5_IN_H 14
@@ -230,6 +251,7 @@ void mbv3s_q5(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV3S_P5_SCRATCH_FLOATS 0
 void mbv3s_p5_pack(const sg_weights *w, float *packed);
 void mbv3s_p5(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_p5_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 19 "e6": pwconv 14x14x40 -> 14x14x240 */
 #define MBV3S_E6_IN_H 14
@@ -242,6 +264,7 @@ void mbv3s_p5(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float 
 #define MBV3S_E6_SCRATCH_FLOATS 0
 void mbv3s_e6_pack(const sg_weights *w, float *packed);
 void mbv3s_e6(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_e6_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 20 "d6": dwconv 14x14x240 -> 14x14x240 */
 #define MBV3S_D6_IN_H 14
@@ -254,6 +277,7 @@ void mbv3s_e6(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV3S_D6_SCRATCH_FLOATS 0
 void mbv3s_d6_pack(const sg_weights *w, float *packed);
 void mbv3s_d6(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_d6_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 21 "q6": se 14x14x240 -> 14x14x240 */
 #define MBV3S_Q6_IN_H 14
@@ -266,6 +290,7 @@ void mbv3s_d6(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV3S_Q6_SCRATCH_FLOATS 544
 void mbv3s_q6_pack(const sg_weights *w, float *packed);
 void mbv3s_q6(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_q6_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 22 "p6": pwconv 14x14x240 -> 14x14x40 */
 #define MBV3S_P6_IN_H 14
@@ -278,6 +303,7 @@ void mbv3s_q6(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV3S_P6_SCRATCH_FLOATS 0
 void mbv3s_p6_pack(const sg_weights *w, float *packed);
 void mbv3s_p6(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_p6_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 23 "e7": pwconv 14x14x40 -> 14x14x120 */
 #define MBV3S_E7_IN_H 14
@@ -290,6 +316,7 @@ void mbv3s_p6(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float 
 #define MBV3S_E7_SCRATCH_FLOATS 0
 void mbv3s_e7_pack(const sg_weights *w, float *packed);
 void mbv3s_e7(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_e7_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 24 "d7": dwconv 14x14x120 -> 14x14x120 */
 #define MBV3S_D7_IN_H 14
@@ -302,6 +329,7 @@ void mbv3s_e7(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV3S_D7_SCRATCH_FLOATS 0
 void mbv3s_d7_pack(const sg_weights *w, float *packed);
 void mbv3s_d7(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_d7_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 25 "q7": se 14x14x120 -> 14x14x120 */
 #define MBV3S_Q7_IN_H 14
@@ -314,6 +342,7 @@ void mbv3s_d7(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV3S_Q7_SCRATCH_FLOATS 272
 void mbv3s_q7_pack(const sg_weights *w, float *packed);
 void mbv3s_q7(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_q7_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 26 "p7": pwconv 14x14x120 -> 14x14x48 */
 #define MBV3S_P7_IN_H 14
@@ -326,6 +355,7 @@ void mbv3s_q7(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV3S_P7_SCRATCH_FLOATS 0
 void mbv3s_p7_pack(const sg_weights *w, float *packed);
 void mbv3s_p7(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_p7_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 27 "e8": pwconv 14x14x48 -> 14x14x144 */
 #define MBV3S_E8_IN_H 14
@@ -338,6 +368,7 @@ void mbv3s_p7(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV3S_E8_SCRATCH_FLOATS 0
 void mbv3s_e8_pack(const sg_weights *w, float *packed);
 void mbv3s_e8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_e8_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 28 "d8": dwconv 14x14x144 -> 14x14x144 */
 #define MBV3S_D8_IN_H 14
@@ -350,6 +381,7 @@ void mbv3s_e8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV3S_D8_SCRATCH_FLOATS 0
 void mbv3s_d8_pack(const sg_weights *w, float *packed);
 void mbv3s_d8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_d8_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 29 "q8": se 14x14x144 -> 14x14x144 */
 #define MBV3S_Q8_IN_H 14
@@ -362,6 +394,7 @@ void mbv3s_d8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV3S_Q8_SCRATCH_FLOATS 328
 void mbv3s_q8_pack(const sg_weights *w, float *packed);
 void mbv3s_q8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_q8_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 30 "p8": pwconv 14x14x144 -> 14x14x48 */
 #define MBV3S_P8_IN_H 14
@@ -374,6 +407,7 @@ void mbv3s_q8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV3S_P8_SCRATCH_FLOATS 0
 void mbv3s_p8_pack(const sg_weights *w, float *packed);
 void mbv3s_p8(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_p8_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 31 "e9": pwconv 14x14x48 -> 14x14x288 */
 #define MBV3S_E9_IN_H 14
@@ -386,6 +420,7 @@ void mbv3s_p8(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float 
 #define MBV3S_E9_SCRATCH_FLOATS 0
 void mbv3s_e9_pack(const sg_weights *w, float *packed);
 void mbv3s_e9(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_e9_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 32 "d9": dwconv 14x14x288 -> 7x7x288 */
 #define MBV3S_D9_IN_H 14
@@ -398,6 +433,7 @@ void mbv3s_e9(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV3S_D9_SCRATCH_FLOATS 0
 void mbv3s_d9_pack(const sg_weights *w, float *packed);
 void mbv3s_d9(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_d9_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 33 "q9": se 7x7x288 -> 7x7x288 */
 #define MBV3S_Q9_IN_H 7
@@ -410,6 +446,7 @@ void mbv3s_d9(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV3S_Q9_SCRATCH_FLOATS 648
 void mbv3s_q9_pack(const sg_weights *w, float *packed);
 void mbv3s_q9(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_q9_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 34 "p9": pwconv 7x7x288 -> 7x7x96 */
 #define MBV3S_P9_IN_H 7
@@ -422,6 +459,7 @@ void mbv3s_q9(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV3S_P9_SCRATCH_FLOATS 0
 void mbv3s_p9_pack(const sg_weights *w, float *packed);
 void mbv3s_p9(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_p9_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 35 "e10": pwconv 7x7x96 -> 7x7x576 */
 #define MBV3S_E10_IN_H 7
@@ -434,6 +472,7 @@ void mbv3s_p9(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MBV3S_E10_SCRATCH_FLOATS 0
 void mbv3s_e10_pack(const sg_weights *w, float *packed);
 void mbv3s_e10(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_e10_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 36 "d10": dwconv 7x7x576 -> 7x7x576 */
 #define MBV3S_D10_IN_H 7
@@ -446,6 +485,7 @@ void mbv3s_e10(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV3S_D10_SCRATCH_FLOATS 0
 void mbv3s_d10_pack(const sg_weights *w, float *packed);
 void mbv3s_d10(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_d10_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 37 "q10": se 7x7x576 -> 7x7x576 */
 #define MBV3S_Q10_IN_H 7
@@ -458,6 +498,7 @@ void mbv3s_d10(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV3S_Q10_SCRATCH_FLOATS 1296
 void mbv3s_q10_pack(const sg_weights *w, float *packed);
 void mbv3s_q10(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_q10_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 38 "p10": pwconv 7x7x576 -> 7x7x96 */
 #define MBV3S_P10_IN_H 7
@@ -470,6 +511,7 @@ void mbv3s_q10(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV3S_P10_SCRATCH_FLOATS 0
 void mbv3s_p10_pack(const sg_weights *w, float *packed);
 void mbv3s_p10(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_p10_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 39 "e11": pwconv 7x7x96 -> 7x7x576 */
 #define MBV3S_E11_IN_H 7
@@ -482,6 +524,7 @@ void mbv3s_p10(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float
 #define MBV3S_E11_SCRATCH_FLOATS 0
 void mbv3s_e11_pack(const sg_weights *w, float *packed);
 void mbv3s_e11(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_e11_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 40 "d11": dwconv 7x7x576 -> 7x7x576 */
 #define MBV3S_D11_IN_H 7
@@ -494,6 +537,7 @@ void mbv3s_e11(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV3S_D11_SCRATCH_FLOATS 0
 void mbv3s_d11_pack(const sg_weights *w, float *packed);
 void mbv3s_d11(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_d11_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 41 "q11": se 7x7x576 -> 7x7x576 */
 #define MBV3S_Q11_IN_H 7
@@ -506,6 +550,7 @@ void mbv3s_d11(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV3S_Q11_SCRATCH_FLOATS 1296
 void mbv3s_q11_pack(const sg_weights *w, float *packed);
 void mbv3s_q11(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_q11_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 42 "p11": pwconv 7x7x576 -> 7x7x96 */
 #define MBV3S_P11_IN_H 7
@@ -518,6 +563,7 @@ void mbv3s_q11(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV3S_P11_SCRATCH_FLOATS 0
 void mbv3s_p11_pack(const sg_weights *w, float *packed);
 void mbv3s_p11(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_p11_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 43 "head": pwconv 7x7x96 -> 7x7x576 */
 #define MBV3S_HEAD_IN_H 7
@@ -530,6 +576,7 @@ void mbv3s_p11(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float
 #define MBV3S_HEAD_SCRATCH_FLOATS 0
 void mbv3s_head_pack(const sg_weights *w, float *packed);
 void mbv3s_head(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_head_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 44 "pool": pool 7x7x576 -> 1x1x576 */
 #define MBV3S_POOL_IN_H 7
@@ -542,6 +589,7 @@ void mbv3s_head(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float
 #define MBV3S_POOL_SCRATCH_FLOATS 0
 void mbv3s_pool_pack(const sg_weights *w, float *packed);
 void mbv3s_pool(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_pool_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 45 "fc1": fc 1x1x576 -> 1x1x1024 */
 #define MBV3S_FC1_IN_H 1
@@ -554,6 +602,7 @@ void mbv3s_pool(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float
 #define MBV3S_FC1_SCRATCH_FLOATS 0
 void mbv3s_fc1_pack(const sg_weights *w, float *packed);
 void mbv3s_fc1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_fc1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 46 "fc2": fc 1x1x1024 -> 1x1x1000 */
 #define MBV3S_FC2_IN_H 1
@@ -566,6 +615,7 @@ void mbv3s_fc1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV3S_FC2_SCRATCH_FLOATS 0
 void mbv3s_fc2_pack(const sg_weights *w, float *packed);
 void mbv3s_fc2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_fc2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 47 "prob": softmax 1x1x1000 -> 1x1x1000 */
 #define MBV3S_PROB_IN_H 1
@@ -578,6 +628,7 @@ void mbv3s_fc2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MBV3S_PROB_SCRATCH_FLOATS 0
 void mbv3s_prob_pack(const sg_weights *w, float *packed);
 void mbv3s_prob(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mbv3s_prob_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* The whole net (one chain).  mbv3s_pack() packs every layer's
  * weights (w[i]: layer i's sg_weights) once into packed; mbv3s_forward()
@@ -595,6 +646,8 @@ void mbv3s_prob(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float
 #define MBV3S_ARENA_FLOATS 282240
 void mbv3s_pack(const sg_weights w[MBV3S_LAYER_COUNT], float *packed);
 void mbv3s_forward(const float *in, float *out, const float *packed, float *arena);
+/* mbv3s_forward on the caller's threads (SPEC 11): the same output bit for bit */
+void mbv3s_forward_par(const float *in, float *out, const float *packed, float *arena, const sg_par *par);
 
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer mbv3s_layers[MBV3S_LAYER_COUNT];

@@ -73,6 +73,13 @@ void pw_dense_c1_1(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer c1_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c1_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c1_1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c1_1: the entry point with the arguments of every sg_layer's run */
 static void Run_c1_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -182,6 +189,13 @@ void pw_dense_c1_8(const float *restrict in, float *restrict out, const float *r
 {
     Pw_c1_8_3x8(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer c1_8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c1_8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c1_8(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer c1_8: the entry point with the arguments of every sg_layer's run */
@@ -374,6 +388,13 @@ void pw_dense_c3_4(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer c3_4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c3_4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c3_4(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c3_4: the entry point with the arguments of every sg_layer's run */
 static void Run_c3_4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -529,6 +550,13 @@ void pw_dense_c4_5(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer c4_5: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c4_5_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c4_5(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c4_5: the entry point with the arguments of every sg_layer's run */
 static void Run_c4_5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -631,6 +659,13 @@ void pw_dense_c5_3(const float *restrict in, float *restrict out, const float *r
 {
     Pw_c5_3_5x3(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer c5_3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c5_3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c5_3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer c5_3: the entry point with the arguments of every sg_layer's run */
@@ -951,6 +986,13 @@ void pw_dense_c7_9(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer c7_9: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c7_9_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c7_9(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c7_9: the entry point with the arguments of every sg_layer's run */
 static void Run_c7_9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1174,6 +1216,13 @@ void pw_dense_c8_8(const float *restrict in, float *restrict out, const float *r
 {
     Pw_c8_8_6x8(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer c8_8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c8_8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c8_8(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer c8_8: the entry point with the arguments of every sg_layer's run */
@@ -1540,6 +1589,13 @@ void pw_dense_c9_7(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer c9_7: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c9_7_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c9_7(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c9_7: the entry point with the arguments of every sg_layer's run */
 static void Run_c9_7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1824,6 +1880,13 @@ void pw_dense_c15_16(const float *restrict in, float *restrict out, const float 
 {
     Pw_c15_16_8x8(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer c15_16: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c15_16_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c15_16(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer c15_16: the entry point with the arguments of every sg_layer's run */
@@ -2236,6 +2299,13 @@ void pw_dense_c16_17(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer c16_17: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c16_17_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c16_17(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c16_17: the entry point with the arguments of every sg_layer's run */
 static void Run_c16_17(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2549,6 +2619,13 @@ void pw_dense_c17_15(const float *restrict in, float *restrict out, const float 
 {
     Pw_c17_15_6x12(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer c17_15: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c17_15_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c17_15(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer c17_15: the entry point with the arguments of every sg_layer's run */
@@ -2868,6 +2945,13 @@ void pw_dense_c31_33(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer c31_33: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c31_33_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c31_33(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c31_33: the entry point with the arguments of every sg_layer's run */
 static void Run_c31_33(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3091,6 +3175,13 @@ void pw_dense_c32_32(const float *restrict in, float *restrict out, const float 
 {
     Pw_c32_32_6x8(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer c32_32: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c32_32_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c32_32(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer c32_32: the entry point with the arguments of every sg_layer's run */
@@ -3490,6 +3581,13 @@ void pw_dense_c33_31(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer c33_31: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c33_31_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c33_31(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c33_31: the entry point with the arguments of every sg_layer's run */
 static void Run_c33_31(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3851,6 +3949,13 @@ void pw_dense_c48_47(const float *restrict in, float *restrict out, const float 
 {
     Pw_c48_47_12x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer c48_47: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c48_47_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c48_47(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer c48_47: the entry point with the arguments of every sg_layer's run */
@@ -4309,6 +4414,13 @@ void pw_dense_c47_49(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer c47_49: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c47_49_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c47_49(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c47_49: the entry point with the arguments of every sg_layer's run */
 static void Run_c47_49(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4649,6 +4761,13 @@ void pw_dense_c64_65(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer c64_65: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c64_65_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c64_65(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c64_65: the entry point with the arguments of every sg_layer's run */
 static void Run_c64_65(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4890,6 +5009,13 @@ void pw_dense_c65_64(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer c65_64: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c65_64_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c65_64(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c65_64: the entry point with the arguments of every sg_layer's run */
 static void Run_c65_64(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -5042,6 +5168,13 @@ void pw_dense_c16_96(const float *restrict in, float *restrict out, const float 
 {
     Pw_c16_96_6x8(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer c16_96: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c16_96_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c16_96(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer c16_96: the entry point with the arguments of every sg_layer's run */
@@ -5226,6 +5359,13 @@ void pw_dense_c96_48(const float *restrict in, float *restrict out, const float 
 {
     Pw_c96_48_8x8(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer c96_48: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c96_48_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c96_48(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer c96_48: the entry point with the arguments of every sg_layer's run */
@@ -5474,6 +5614,13 @@ void pw_dense_c17_1(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer c17_1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c17_1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c17_1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c17_1: the entry point with the arguments of every sg_layer's run */
 static void Run_c17_1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -5700,6 +5847,13 @@ void pw_dense_c1_33(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer c1_33: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_c1_33_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_c1_33(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c1_33: the entry point with the arguments of every sg_layer's run */
 static void Run_c1_33(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -5837,6 +5991,13 @@ void pw_dense_cdef(const float *restrict in, float *restrict out, const float *r
 {
     Pw_cdef_5x8(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer cdef: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_cdef_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_cdef(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer cdef: the entry point with the arguments of every sg_layer's run */
@@ -6247,6 +6408,13 @@ void pw_dense_nobias(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer nobias: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_nobias_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_nobias(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
 static void Run_nobias(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -6559,6 +6727,13 @@ void pw_dense_a_relu(const float *restrict in, float *restrict out, const float 
 {
     Pw_a_relu_8x8(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer a_relu: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_a_relu_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_a_relu(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer a_relu: the entry point with the arguments of every sg_layer's run */
@@ -7064,6 +7239,13 @@ void pw_dense_a_r6(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer a_r6: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_a_r6_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_a_r6(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer a_r6: the entry point with the arguments of every sg_layer's run */
 static void Run_a_r6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7329,6 +7511,13 @@ void pw_dense_a_mm(const float *restrict in, float *restrict out, const float *r
 {
     Pw_a_mm_9x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer a_mm: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_a_mm_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_a_mm(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer a_mm: the entry point with the arguments of every sg_layer's run */
@@ -7662,6 +7851,13 @@ void pw_dense_a_max(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer a_max: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_a_max_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_a_max(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer a_max: the entry point with the arguments of every sg_layer's run */
 static void Run_a_max(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7939,6 +8135,13 @@ void pw_dense_res8(const float *restrict in, float *restrict out, const float *r
 {
     Pw_res8_8x8(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer res8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_res8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_res8(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer res8: the entry point with the arguments of every sg_layer's run */
@@ -8486,6 +8689,13 @@ void pw_dense_res17(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer res17: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_res17_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_res17(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer res17: the entry point with the arguments of every sg_layer's run */
 static void Run_res17(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -8807,6 +9017,13 @@ void pw_dense_pair_odd(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer pair_odd: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_pair_odd_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_pair_odd(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer pair_odd: the entry point with the arguments of every sg_layer's run */
 static void Run_pair_odd(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -9053,6 +9270,13 @@ void pw_dense_pair40(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer pair40: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_pair40_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_pair40(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer pair40: the entry point with the arguments of every sg_layer's run */
 static void Run_pair40(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -9192,6 +9416,13 @@ void pw_dense_pair8(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer pair8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_pair8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_pair8(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer pair8: the entry point with the arguments of every sg_layer's run */
 static void Run_pair8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -9324,6 +9555,13 @@ void pw_dense_res33(const float *restrict in, float *restrict out, const float *
 {
     Pw_res33_1x16(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer res33: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_dense_res33_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_dense_res33(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer res33: the entry point with the arguments of every sg_layer's run */

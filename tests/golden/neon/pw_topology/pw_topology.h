@@ -2,7 +2,9 @@
  *
  * 23 layers, 250.6k MACs, 9121 parameters.
  * Per layer L: N_L_pack() repacks the TFLite-layout weights (sg_weights)
- * once; N_L() runs the layer.  Shapes and buffer sizes are the macros below.
+ * once; N_L() runs the layer, N_L_par() the same on the caller's threads
+ * (sg_par, at most PW_TOPOLOGY_MAX_THREADS; NULL: this thread), bit for bit alike.
+ * Shapes and buffer sizes are the macros below.
  */
 #ifndef PW_TOPOLOGY_GENERATED_H
 #define PW_TOPOLOGY_GENERATED_H
@@ -14,6 +16,8 @@ extern "C" {
 #endif
 
 #define PW_TOPOLOGY_LAYER_COUNT 23
+/* the workers the scratch sizes below hold room for (make gen THREADS=n) */
+#define PW_TOPOLOGY_MAX_THREADS 1
 
 /* layer 1 "g2": pwconv 7x7x16 -> 7x7x8 */
 #define PW_TOPOLOGY_G2_IN_H 7
@@ -26,6 +30,7 @@ extern "C" {
 #define PW_TOPOLOGY_G2_SCRATCH_FLOATS 0
 void pw_topology_g2_pack(const sg_weights *w, float *packed);
 void pw_topology_g2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_topology_g2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 2 "g4": pwconv 9x9x32 -> 9x9x64 */
 #define PW_TOPOLOGY_G4_IN_H 9
@@ -38,6 +43,7 @@ void pw_topology_g2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define PW_TOPOLOGY_G4_SCRATCH_FLOATS 0
 void pw_topology_g4_pack(const sg_weights *w, float *packed);
 void pw_topology_g4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_topology_g4_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 3 "g4odd": pwconv 5x3x36 -> 5x3x12 */
 #define PW_TOPOLOGY_G4ODD_IN_H 5
@@ -50,6 +56,7 @@ void pw_topology_g4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define PW_TOPOLOGY_G4ODD_SCRATCH_FLOATS 0
 void pw_topology_g4odd_pack(const sg_weights *w, float *packed);
 void pw_topology_g4odd(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_topology_g4odd_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 4 "g3": pwconv 1x13x9 -> 1x13x33 */
 #define PW_TOPOLOGY_G3_IN_H 1
@@ -62,6 +69,7 @@ void pw_topology_g4odd(const float *SG_RESTRICT in, float *SG_RESTRICT out, cons
 #define PW_TOPOLOGY_G3_SCRATCH_FLOATS 0
 void pw_topology_g3_pack(const sg_weights *w, float *packed);
 void pw_topology_g3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_topology_g3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 5 "gcin": pwconv 13x13x17 -> 13x13x17 */
 #define PW_TOPOLOGY_GCIN_IN_H 13
@@ -74,6 +82,7 @@ void pw_topology_g3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define PW_TOPOLOGY_GCIN_SCRATCH_FLOATS 0
 void pw_topology_gcin_pack(const sg_weights *w, float *packed);
 void pw_topology_gcin(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_topology_gcin_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 6 "gcin3": pwconv 3x5x8 -> 3x5x24 */
 #define PW_TOPOLOGY_GCIN3_IN_H 3
@@ -86,6 +95,7 @@ void pw_topology_gcin(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define PW_TOPOLOGY_GCIN3_SCRATCH_FLOATS 0
 void pw_topology_gcin3_pack(const sg_weights *w, float *packed);
 void pw_topology_gcin3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_topology_gcin3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 7 "g16res": pwconv 4x4x16 -> 4x4x16 */
 #define PW_TOPOLOGY_G16RES_IN_H 4
@@ -98,6 +108,7 @@ void pw_topology_gcin3(const float *SG_RESTRICT in, float *SG_RESTRICT out, cons
 #define PW_TOPOLOGY_G16RES_SCRATCH_FLOATS 0
 void pw_topology_g16res_pack(const sg_weights *w, float *packed);
 void pw_topology_g16res(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_topology_g16res_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 8 "g2px": pwconv 1x1x64 -> 1x1x66 */
 #define PW_TOPOLOGY_G2PX_IN_H 1
@@ -110,6 +121,7 @@ void pw_topology_g16res(const float *SG_RESTRICT in, float *SG_RESTRICT out, con
 #define PW_TOPOLOGY_G2PX_SCRATCH_FLOATS 0
 void pw_topology_g2px_pack(const sg_weights *w, float *packed);
 void pw_topology_g2px(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_topology_g2px_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 9 "t1wrap": pwconv 7x9x16 -> 7x9x24 */
 #define PW_TOPOLOGY_T1WRAP_IN_H 7
@@ -122,6 +134,7 @@ void pw_topology_g2px(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define PW_TOPOLOGY_T1WRAP_SCRATCH_FLOATS 0
 void pw_topology_t1wrap_pack(const sg_weights *w, float *packed);
 void pw_topology_t1wrap(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_topology_t1wrap_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 10 "t1down": pwconv 3x3x32 -> 3x3x8 */
 #define PW_TOPOLOGY_T1DOWN_IN_H 3
@@ -134,6 +147,7 @@ void pw_topology_t1wrap(const float *SG_RESTRICT in, float *SG_RESTRICT out, con
 #define PW_TOPOLOGY_T1DOWN_SCRATCH_FLOATS 0
 void pw_topology_t1down_pack(const sg_weights *w, float *packed);
 void pw_topology_t1down(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_topology_t1down_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 11 "t1one": pwconv 2x7x9 -> 2x7x31 */
 #define PW_TOPOLOGY_T1ONE_IN_H 2
@@ -146,6 +160,7 @@ void pw_topology_t1down(const float *SG_RESTRICT in, float *SG_RESTRICT out, con
 #define PW_TOPOLOGY_T1ONE_SCRATCH_FLOATS 0
 void pw_topology_t1one_pack(const sg_weights *w, float *packed);
 void pw_topology_t1one(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_topology_t1one_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 12 "t1cls": pwconv 3x3x4 -> 3x3x20 */
 #define PW_TOPOLOGY_T1CLS_IN_H 3
@@ -158,6 +173,7 @@ void pw_topology_t1one(const float *SG_RESTRICT in, float *SG_RESTRICT out, cons
 #define PW_TOPOLOGY_T1CLS_SCRATCH_FLOATS 0
 void pw_topology_t1cls_pack(const sg_weights *w, float *packed);
 void pw_topology_t1cls(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_topology_t1cls_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 13 "t1full": pwconv 1x1x33 -> 1x1x9 */
 #define PW_TOPOLOGY_T1FULL_IN_H 1
@@ -170,6 +186,7 @@ void pw_topology_t1cls(const float *SG_RESTRICT in, float *SG_RESTRICT out, cons
 #define PW_TOPOLOGY_T1FULL_SCRATCH_FLOATS 0
 void pw_topology_t1full_pack(const sg_weights *w, float *packed);
 void pw_topology_t1full(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_topology_t1full_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 14 "t2mix": pwconv 7x7x32 -> 7x7x32 */
 #define PW_TOPOLOGY_T2MIX_IN_H 7
@@ -182,6 +199,7 @@ void pw_topology_t1full(const float *SG_RESTRICT in, float *SG_RESTRICT out, con
 #define PW_TOPOLOGY_T2MIX_SCRATCH_FLOATS 0
 void pw_topology_t2mix_pack(const sg_weights *w, float *packed);
 void pw_topology_t2mix(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_topology_t2mix_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 15 "t2res": pwconv 9x8x15 -> 9x8x15 */
 #define PW_TOPOLOGY_T2RES_IN_H 9
@@ -194,6 +212,7 @@ void pw_topology_t2mix(const float *SG_RESTRICT in, float *SG_RESTRICT out, cons
 #define PW_TOPOLOGY_T2RES_SCRATCH_FLOATS 0
 void pw_topology_t2res_pack(const sg_weights *w, float *packed);
 void pw_topology_t2res(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_topology_t2res_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 16 "t2rows": pwconv 8x8x64 -> 8x8x64 */
 #define PW_TOPOLOGY_T2ROWS_IN_H 8
@@ -206,6 +225,7 @@ void pw_topology_t2res(const float *SG_RESTRICT in, float *SG_RESTRICT out, cons
 #define PW_TOPOLOGY_T2ROWS_SCRATCH_FLOATS 0
 void pw_topology_t2rows_pack(const sg_weights *w, float *packed);
 void pw_topology_t2rows(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_topology_t2rows_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 17 "t2odd": pwconv 13x1x32 -> 13x1x17 */
 #define PW_TOPOLOGY_T2ODD_IN_H 13
@@ -218,6 +238,7 @@ void pw_topology_t2rows(const float *SG_RESTRICT in, float *SG_RESTRICT out, con
 #define PW_TOPOLOGY_T2ODD_SCRATCH_FLOATS 0
 void pw_topology_t2odd_pack(const sg_weights *w, float *packed);
 void pw_topology_t2odd(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_topology_t2odd_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 18 "t3a": pwconv 5x7x64 -> 5x7x48 */
 #define PW_TOPOLOGY_T3A_IN_H 5
@@ -230,6 +251,7 @@ void pw_topology_t2odd(const float *SG_RESTRICT in, float *SG_RESTRICT out, cons
 #define PW_TOPOLOGY_T3A_SCRATCH_FLOATS 0
 void pw_topology_t3a_pack(const sg_weights *w, float *packed);
 void pw_topology_t3a(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_topology_t3a_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 19 "t3b": pwconv 3x3x30 -> 3x3x27 */
 #define PW_TOPOLOGY_T3B_IN_H 3
@@ -242,6 +264,7 @@ void pw_topology_t3a(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define PW_TOPOLOGY_T3B_SCRATCH_FLOATS 0
 void pw_topology_t3b_pack(const sg_weights *w, float *packed);
 void pw_topology_t3b(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_topology_t3b_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 20 "t3c": pwconv 1x1x48 -> 1x1x48 */
 #define PW_TOPOLOGY_T3C_IN_H 1
@@ -254,6 +277,7 @@ void pw_topology_t3b(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define PW_TOPOLOGY_T3C_SCRATCH_FLOATS 0
 void pw_topology_t3c_pack(const sg_weights *w, float *packed);
 void pw_topology_t3c(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_topology_t3c_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 21 "t3one": pwconv 6x5x16 -> 6x5x20 */
 #define PW_TOPOLOGY_T3ONE_IN_H 6
@@ -266,6 +290,7 @@ void pw_topology_t3c(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define PW_TOPOLOGY_T3ONE_SCRATCH_FLOATS 0
 void pw_topology_t3one_pack(const sg_weights *w, float *packed);
 void pw_topology_t3one(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_topology_t3one_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 22 "t4": pwconv 7x3x36 -> 7x3x16 */
 #define PW_TOPOLOGY_T4_IN_H 7
@@ -278,6 +303,7 @@ void pw_topology_t3one(const float *SG_RESTRICT in, float *SG_RESTRICT out, cons
 #define PW_TOPOLOGY_T4_SCRATCH_FLOATS 0
 void pw_topology_t4_pack(const sg_weights *w, float *packed);
 void pw_topology_t4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_topology_t4_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 23 "t8": pwconv 3x3x256 -> 3x3x48 */
 #define PW_TOPOLOGY_T8_IN_H 3
@@ -290,6 +316,7 @@ void pw_topology_t4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define PW_TOPOLOGY_T8_SCRATCH_FLOATS 0
 void pw_topology_t8_pack(const sg_weights *w, float *packed);
 void pw_topology_t8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void pw_topology_t8_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer pw_topology_layers[PW_TOPOLOGY_LAYER_COUNT];

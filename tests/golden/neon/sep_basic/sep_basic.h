@@ -2,7 +2,9 @@
  *
  * 24 layers, 740.0k MACs, 17.9k parameters.
  * Per layer L: N_L_pack() repacks the TFLite-layout weights (sg_weights)
- * once; N_L() runs the layer.  Shapes and buffer sizes are the macros below.
+ * once; N_L() runs the layer, N_L_par() the same on the caller's threads
+ * (sg_par, at most SEP_BASIC_MAX_THREADS; NULL: this thread), bit for bit alike.
+ * Shapes and buffer sizes are the macros below.
  */
 #ifndef SEP_BASIC_GENERATED_H
 #define SEP_BASIC_GENERATED_H
@@ -14,6 +16,8 @@ extern "C" {
 #endif
 
 #define SEP_BASIC_LAYER_COUNT 24
+/* the workers the scratch sizes below hold room for (make gen THREADS=n) */
+#define SEP_BASIC_MAX_THREADS 1
 
 /* layer 1 "mb": separable 16x16x8 -> 16x16x16 */
 #define SEP_BASIC_MB_IN_H 16
@@ -26,6 +30,7 @@ extern "C" {
 #define SEP_BASIC_MB_SCRATCH_FLOATS 2048
 void sep_basic_mb_pack(const sg_weights *w, float *packed);
 void sep_basic_mb(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_basic_mb_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 2 "s2odd": separable 7x7x3 -> 4x4x8 */
 #define SEP_BASIC_S2ODD_IN_H 7
@@ -38,6 +43,7 @@ void sep_basic_mb(const float *SG_RESTRICT in, float *SG_RESTRICT out, const flo
 #define SEP_BASIC_S2ODD_SCRATCH_FLOATS 48
 void sep_basic_s2odd_pack(const sg_weights *w, float *packed);
 void sep_basic_s2odd(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_basic_s2odd_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 3 "s2odd2": separable 13x15x17 -> 7x8x33 */
 #define SEP_BASIC_S2ODD2_IN_H 13
@@ -50,6 +56,7 @@ void sep_basic_s2odd(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define SEP_BASIC_S2ODD2_SCRATCH_FLOATS 952
 void sep_basic_s2odd2_pack(const sg_weights *w, float *packed);
 void sep_basic_s2odd2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_basic_s2odd2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 4 "k5s2": separable 9x9x16 -> 5x5x15 */
 #define SEP_BASIC_K5S2_IN_H 9
@@ -62,6 +69,7 @@ void sep_basic_s2odd2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define SEP_BASIC_K5S2_SCRATCH_FLOATS 400
 void sep_basic_k5s2_pack(const sg_weights *w, float *packed);
 void sep_basic_k5s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_basic_k5s2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 5 "s3": separable 14x13x9 -> 5x5x31 */
 #define SEP_BASIC_S3_IN_H 14
@@ -74,6 +82,7 @@ void sep_basic_k5s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define SEP_BASIC_S3_SCRATCH_FLOATS 225
 void sep_basic_s3_pack(const sg_weights *w, float *packed);
 void sep_basic_s3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_basic_s3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 6 "k1x7": separable 7x9x4 -> 7x9x5 */
 #define SEP_BASIC_K1X7_IN_H 7
@@ -86,6 +95,7 @@ void sep_basic_s3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const flo
 #define SEP_BASIC_K1X7_SCRATCH_FLOATS 252
 void sep_basic_k1x7_pack(const sg_weights *w, float *packed);
 void sep_basic_k1x7(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_basic_k1x7_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 7 "k5x3s21": separable 15x8x7 -> 8x8x9 */
 #define SEP_BASIC_K5X3S21_IN_H 15
@@ -98,6 +108,7 @@ void sep_basic_k1x7(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define SEP_BASIC_K5X3S21_SCRATCH_FLOATS 448
 void sep_basic_k5x3s21_pack(const sg_weights *w, float *packed);
 void sep_basic_k5x3s21(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_basic_k5x3s21_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 8 "d2": separable 13x13x32 -> 13x13x32 */
 #define SEP_BASIC_D2_IN_H 13
@@ -110,6 +121,7 @@ void sep_basic_k5x3s21(const float *SG_RESTRICT in, float *SG_RESTRICT out, cons
 #define SEP_BASIC_D2_SCRATCH_FLOATS 5408
 void sep_basic_d2_pack(const sg_weights *w, float *packed);
 void sep_basic_d2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_basic_d2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 9 "d3s2": separable 15x14x5 -> 8x7x4 */
 #define SEP_BASIC_D3S2_IN_H 15
@@ -122,6 +134,7 @@ void sep_basic_d2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const flo
 #define SEP_BASIC_D3S2_SCRATCH_FLOATS 280
 void sep_basic_d3s2_pack(const sg_weights *w, float *packed);
 void sep_basic_d3s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_basic_d3s2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 10 "valid": separable 9x9x8 -> 4x4x16 */
 #define SEP_BASIC_VALID_IN_H 9
@@ -134,6 +147,7 @@ void sep_basic_d3s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define SEP_BASIC_VALID_SCRATCH_FLOATS 128
 void sep_basic_valid_pack(const sg_weights *w, float *packed);
 void sep_basic_valid(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_basic_valid_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 11 "tab": separable 8x7x16 -> 8x7x17 */
 #define SEP_BASIC_TAB_IN_H 8
@@ -146,6 +160,7 @@ void sep_basic_valid(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define SEP_BASIC_TAB_SCRATCH_FLOATS 896
 void sep_basic_tab_pack(const sg_weights *w, float *packed);
 void sep_basic_tab(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_basic_tab_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 12 "int2": separable 9x7x15 -> 9x7x8 */
 #define SEP_BASIC_INT2_IN_H 9
@@ -158,6 +173,7 @@ void sep_basic_tab(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define SEP_BASIC_INT2_SCRATCH_FLOATS 945
 void sep_basic_int2_pack(const sg_weights *w, float *packed);
 void sep_basic_int2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_basic_int2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 13 "m2": separable 7x7x4 -> 7x7x8 */
 #define SEP_BASIC_M2_IN_H 7
@@ -170,6 +186,7 @@ void sep_basic_int2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define SEP_BASIC_M2_SCRATCH_FLOATS 392
 void sep_basic_m2_pack(const sg_weights *w, float *packed);
 void sep_basic_m2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_basic_m2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 14 "m3": separable 9x9x5 -> 9x9x16 */
 #define SEP_BASIC_M3_IN_H 9
@@ -182,6 +199,7 @@ void sep_basic_m2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const flo
 #define SEP_BASIC_M3_SCRATCH_FLOATS 1215
 void sep_basic_m3_pack(const sg_weights *w, float *packed);
 void sep_basic_m3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_basic_m3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 15 "m4c1": separable 8x9x1 -> 8x9x3 */
 #define SEP_BASIC_M4C1_IN_H 8
@@ -194,6 +212,7 @@ void sep_basic_m3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const flo
 #define SEP_BASIC_M4C1_SCRATCH_FLOATS 288
 void sep_basic_m4c1_pack(const sg_weights *w, float *packed);
 void sep_basic_m4c1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_basic_m4c1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 16 "m8": separable 5x5x2 -> 5x5x1 */
 #define SEP_BASIC_M8_IN_H 5
@@ -206,6 +225,7 @@ void sep_basic_m4c1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define SEP_BASIC_M8_SCRATCH_FLOATS 400
 void sep_basic_m8_pack(const sg_weights *w, float *packed);
 void sep_basic_m8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_basic_m8_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 17 "m2s2": separable 15x15x16 -> 8x8x48 */
 #define SEP_BASIC_M2S2_IN_H 15
@@ -218,6 +238,7 @@ void sep_basic_m8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const flo
 #define SEP_BASIC_M2S2_SCRATCH_FLOATS 2048
 void sep_basic_m2s2_pack(const sg_weights *w, float *packed);
 void sep_basic_m2s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_basic_m2s2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 18 "mdef": separable 7x8x9 -> 7x8x18 */
 #define SEP_BASIC_MDEF_IN_H 7
@@ -230,6 +251,7 @@ void sep_basic_m2s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define SEP_BASIC_MDEF_SCRATCH_FLOATS 1008
 void sep_basic_mdef_pack(const sg_weights *w, float *packed);
 void sep_basic_mdef(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_basic_mdef_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 19 "px": separable 1x1x64 -> 1x1x65 */
 #define SEP_BASIC_PX_IN_H 1
@@ -242,6 +264,7 @@ void sep_basic_mdef(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define SEP_BASIC_PX_SCRATCH_FLOATS 64
 void sep_basic_px_pack(const sg_weights *w, float *packed);
 void sep_basic_px(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_basic_px_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 20 "px_s2": separable 1x1x7 -> 1x1x9 */
 #define SEP_BASIC_PX_S2_IN_H 1
@@ -254,6 +277,7 @@ void sep_basic_px(const float *SG_RESTRICT in, float *SG_RESTRICT out, const flo
 #define SEP_BASIC_PX_S2_SCRATCH_FLOATS 7
 void sep_basic_px_s2_pack(const sg_weights *w, float *packed);
 void sep_basic_px_s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_basic_px_s2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 21 "big_k": separable 3x3x8 -> 3x3x8 */
 #define SEP_BASIC_BIG_K_IN_H 3
@@ -266,6 +290,7 @@ void sep_basic_px_s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define SEP_BASIC_BIG_K_SCRATCH_FLOATS 72
 void sep_basic_big_k_pack(const sg_weights *w, float *packed);
 void sep_basic_big_k(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_basic_big_k_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 22 "nobias": separable 9x7x16 -> 9x7x31 */
 #define SEP_BASIC_NOBIAS_IN_H 9
@@ -278,6 +303,7 @@ void sep_basic_big_k(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define SEP_BASIC_NOBIAS_SCRATCH_FLOATS 1008
 void sep_basic_nobias_pack(const sg_weights *w, float *packed);
 void sep_basic_nobias(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_basic_nobias_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 23 "acts": separable 7x9x31 -> 7x9x17 */
 #define SEP_BASIC_ACTS_IN_H 7
@@ -290,6 +316,7 @@ void sep_basic_nobias(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define SEP_BASIC_ACTS_SCRATCH_FLOATS 1953
 void sep_basic_acts_pack(const sg_weights *w, float *packed);
 void sep_basic_acts(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_basic_acts_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 24 "acts2": separable 13x2x33 -> 13x1x64 */
 #define SEP_BASIC_ACTS2_IN_H 13
@@ -302,6 +329,7 @@ void sep_basic_acts(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define SEP_BASIC_ACTS2_SCRATCH_FLOATS 429
 void sep_basic_acts2_pack(const sg_weights *w, float *packed);
 void sep_basic_acts2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void sep_basic_acts2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer sep_basic_layers[SEP_BASIC_LAYER_COUNT];

@@ -839,6 +839,13 @@ void sep_residual_a1(const float *restrict in, float *restrict out, const float 
     Pw_a1_S2_6x8(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer a1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_a1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_a1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer a1: the entry point with the arguments of every sg_layer's run */
 static void Run_a1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1625,6 +1632,13 @@ void sep_residual_a2(const float *restrict in, float *restrict out, const float 
     };
     Dw_a2_S1_4c8p(in, scratch, packed);
     Pw_a2_S2_4x4(scratch, out, packed + S2_W, in);
+}
+
+/* layer.c.in: layer a2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_a2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_a2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer a2: the entry point with the arguments of every sg_layer's run */
@@ -3008,6 +3022,13 @@ void sep_residual_a3(const float *restrict in, const float *restrict skip, float
     Pw_a3_S2_6x8(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer a3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_a3_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_a3(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer a3: the entry point with the arguments of every sg_layer's run */
 static void Run_a3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3367,6 +3388,13 @@ void sep_residual_b1(const float *restrict in, float *restrict out, const float 
 {
     Pw_b1_5x8(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer b1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_b1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_b1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer b1: the entry point with the arguments of every sg_layer's run */
@@ -4792,6 +4820,13 @@ void sep_residual_b2(const float *restrict in, const float *restrict skip, float
     Pw_b2_S2_5x8(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer b2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_b2_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_b2(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer b2: the entry point with the arguments of every sg_layer's run */
 static void Run_b2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -5151,6 +5186,13 @@ void sep_residual_b3(const float *restrict in, float *restrict out, const float 
 {
     Pw_b3_5x8(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer b3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_b3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_b3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer b3: the entry point with the arguments of every sg_layer's run */
@@ -6574,6 +6616,13 @@ void sep_residual_b4(const float *restrict in, const float *restrict skip, float
     };
     Dw_b4_S1_4c8p(in, scratch, packed);
     Pw_b4_S2_5x8(scratch, out, packed + S2_W, skip);
+}
+
+/* layer.c.in: layer b4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_b4_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_b4(in, skip, out, packed, scratch);
 }
 
 /* layer.c.in: layer b4: the entry point with the arguments of every sg_layer's run */
@@ -10822,6 +10871,13 @@ void sep_residual_b5(const float *restrict in, const float *restrict skip, float
     Pw_b5_S2_5x8(scratch, out, packed + S2_W, skip);
 }
 
+/* layer.c.in: layer b5: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_b5_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_b5(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer b5: the entry point with the arguments of every sg_layer's run */
 static void Run_b5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -11642,6 +11698,13 @@ void sep_residual_c1(const float *restrict in, float *restrict out, const float 
     Pw_c1_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer c1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_c1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_c1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer c1: the entry point with the arguments of every sg_layer's run */
 static void Run_c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -12315,6 +12378,13 @@ void sep_residual_c2(const float *restrict in, float *restrict out, const float 
     };
     Dw_c2_S1_4c8p(in, scratch, packed);
     Pw_c2_S2_4x4(scratch, out, packed + S2_W, in);
+}
+
+/* layer.c.in: layer c2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_c2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_c2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer c2: the entry point with the arguments of every sg_layer's run */
@@ -13105,6 +13175,13 @@ void sep_residual_c3(const float *restrict in, const float *restrict skip, float
     };
     Dw_c3_S1_4c8p(in, scratch, packed);
     Pw_c3_S2_12x4(scratch, out, packed + S2_W, skip);
+}
+
+/* layer.c.in: layer c3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_c3_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_c3(in, skip, out, packed, scratch);
 }
 
 /* layer.c.in: layer c3: the entry point with the arguments of every sg_layer's run */
@@ -14181,6 +14258,13 @@ void sep_residual_d1(const float *restrict in, float *restrict out, const float 
     Pw_d1_S2_12x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer d1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_d1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_d1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d1: the entry point with the arguments of every sg_layer's run */
 static void Run_d1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -14525,6 +14609,13 @@ void sep_residual_d2(const float *restrict in, float *restrict out, const float 
         S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
     };
     Dw_d2_4c8p(in, out, packed, scratch + S1_STAGE);
+}
+
+/* layer.c.in: layer d2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_d2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_d2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer d2: the entry point with the arguments of every sg_layer's run */
@@ -16192,6 +16283,13 @@ void sep_residual_d3(const float *restrict in, const float *restrict skip, float
     };
     Dw_d3_S1_12c8p(in, scratch, packed);
     Pw_d3_S2_4x4(scratch, out, packed + S2_W, skip);
+}
+
+/* layer.c.in: layer d3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_d3_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_d3(in, skip, out, packed, scratch);
 }
 
 /* layer.c.in: layer d3: the entry point with the arguments of every sg_layer's run */
@@ -17888,6 +17986,13 @@ void sep_residual_t1(const float *restrict in, float *restrict out, const float 
     Pw_t1_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer t1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_t1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_t1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer t1: the entry point with the arguments of every sg_layer's run */
 static void Run_t1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -19251,6 +19356,13 @@ void sep_residual_gdw(const float *restrict in, float *restrict out, const float
     };
     Dw_gdw_S1_4c8p(in, scratch, packed);
     Pw_gdw_S2_12x1(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer gdw: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_gdw_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_gdw(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer gdw: the entry point with the arguments of every sg_layer's run */
@@ -21444,6 +21556,13 @@ void sep_residual_rnb(const float *restrict in, float *restrict out, const float
     Pw_rnb_S2_8x8(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer rnb: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_rnb_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_rnb(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer rnb: the entry point with the arguments of every sg_layer's run */
 static void Run_rnb(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -21647,6 +21766,13 @@ void sep_residual_rpx(const float *restrict in, float *restrict out, const float
     };
     Dw_rpx_S1_4c8p(in, scratch, packed);
     Pw_rpx_S2_1x16(scratch, out, packed + S2_W, in);
+}
+
+/* layer.c.in: layer rpx: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_residual_rpx_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_residual_rpx(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer rpx: the entry point with the arguments of every sg_layer's run */

@@ -2,7 +2,9 @@
  *
  * 24 layers, 1.17M MACs, 11.8k parameters.
  * Per layer L: N_L_pack() repacks the TFLite-layout weights (sg_weights)
- * once; N_L() runs the layer.  Shapes and buffer sizes are the macros below.
+ * once; N_L() runs the layer, N_L_par() the same on the caller's threads
+ * (sg_par, at most WHOLENET_OPS_MAX_THREADS; NULL: this thread), bit for bit alike.
+ * Shapes and buffer sizes are the macros below.
  */
 #ifndef WHOLENET_OPS_GENERATED_H
 #define WHOLENET_OPS_GENERATED_H
@@ -14,6 +16,8 @@ extern "C" {
 #endif
 
 #define WHOLENET_OPS_LAYER_COUNT 24
+/* the workers the scratch sizes below hold room for (make gen THREADS=n) */
+#define WHOLENET_OPS_MAX_THREADS 1
 
 /* layer 1 "stem": conv 33x31x3 -> 17x16x32 */
 #define WHOLENET_OPS_STEM_IN_H 33
@@ -26,6 +30,7 @@ extern "C" {
 #define WHOLENET_OPS_STEM_SCRATCH_FLOATS 0
 void wholenet_ops_stem_pack(const sg_weights *w, float *packed);
 void wholenet_ops_stem(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wholenet_ops_stem_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 2 "stem16": conv 24x24x3 -> 12x12x16 */
 #define WHOLENET_OPS_STEM16_IN_H 24
@@ -38,6 +43,7 @@ void wholenet_ops_stem(const float *SG_RESTRICT in, float *SG_RESTRICT out, cons
 #define WHOLENET_OPS_STEM16_SCRATCH_FLOATS 0
 void wholenet_ops_stem16_pack(const sg_weights *w, float *packed);
 void wholenet_ops_stem16(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wholenet_ops_stem16_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 3 "cwide": conv 6x9x8 -> 6x9x72 */
 #define WHOLENET_OPS_CWIDE_IN_H 6
@@ -50,6 +56,7 @@ void wholenet_ops_stem16(const float *SG_RESTRICT in, float *SG_RESTRICT out, co
 #define WHOLENET_OPS_CWIDE_SCRATCH_FLOATS 0
 void wholenet_ops_cwide_pack(const sg_weights *w, float *packed);
 void wholenet_ops_cwide(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wholenet_ops_cwide_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 4 "c5x5": conv 9x11x5 -> 5x7x13 */
 #define WHOLENET_OPS_C5X5_IN_H 9
@@ -62,6 +69,7 @@ void wholenet_ops_cwide(const float *SG_RESTRICT in, float *SG_RESTRICT out, con
 #define WHOLENET_OPS_C5X5_SCRATCH_FLOATS 0
 void wholenet_ops_c5x5_pack(const sg_weights *w, float *packed);
 void wholenet_ops_c5x5(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wholenet_ops_c5x5_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 5 "cgroup": conv 8x8x12 -> 8x8x18 */
 #define WHOLENET_OPS_CGROUP_IN_H 8
@@ -74,6 +82,7 @@ void wholenet_ops_c5x5(const float *SG_RESTRICT in, float *SG_RESTRICT out, cons
 #define WHOLENET_OPS_CGROUP_SCRATCH_FLOATS 0
 void wholenet_ops_cgroup_pack(const sg_weights *w, float *packed);
 void wholenet_ops_cgroup(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wholenet_ops_cgroup_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 6 "cdil": conv 12x10x4 -> 12x5x7 */
 #define WHOLENET_OPS_CDIL_IN_H 12
@@ -86,6 +95,7 @@ void wholenet_ops_cgroup(const float *SG_RESTRICT in, float *SG_RESTRICT out, co
 #define WHOLENET_OPS_CDIL_SCRATCH_FLOATS 0
 void wholenet_ops_cdil_pack(const sg_weights *w, float *packed);
 void wholenet_ops_cdil(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wholenet_ops_cdil_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 7 "c1x1res": conv 5x6x9 -> 5x6x9 */
 #define WHOLENET_OPS_C1X1RES_IN_H 5
@@ -98,6 +108,7 @@ void wholenet_ops_cdil(const float *SG_RESTRICT in, float *SG_RESTRICT out, cons
 #define WHOLENET_OPS_C1X1RES_SCRATCH_FLOATS 0
 void wholenet_ops_c1x1res_pack(const sg_weights *w, float *packed);
 void wholenet_ops_c1x1res(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wholenet_ops_c1x1res_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 8 "cstaged": conv 20x19x4 -> 20x19x6 */
 #define WHOLENET_OPS_CSTAGED_IN_H 20
@@ -110,6 +121,7 @@ void wholenet_ops_c1x1res(const float *SG_RESTRICT in, float *SG_RESTRICT out, c
 #define WHOLENET_OPS_CSTAGED_SCRATCH_FLOATS 3968
 void wholenet_ops_cstaged_pack(const sg_weights *w, float *packed);
 void wholenet_ops_cstaged(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wholenet_ops_cstaged_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 9 "mp3s2": pool 13x14x20 -> 7x7x20 */
 #define WHOLENET_OPS_MP3S2_IN_H 13
@@ -122,6 +134,7 @@ void wholenet_ops_cstaged(const float *SG_RESTRICT in, float *SG_RESTRICT out, c
 #define WHOLENET_OPS_MP3S2_SCRATCH_FLOATS 0
 void wholenet_ops_mp3s2_pack(const sg_weights *w, float *packed);
 void wholenet_ops_mp3s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wholenet_ops_mp3s2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 10 "ap2": pool 8x9x11 -> 4x4x11 */
 #define WHOLENET_OPS_AP2_IN_H 8
@@ -134,6 +147,7 @@ void wholenet_ops_mp3s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, con
 #define WHOLENET_OPS_AP2_SCRATCH_FLOATS 0
 void wholenet_ops_ap2_pack(const sg_weights *w, float *packed);
 void wholenet_ops_ap2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wholenet_ops_ap2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 11 "ap3cp": pool 7x7x16 -> 7x7x16 */
 #define WHOLENET_OPS_AP3CP_IN_H 7
@@ -146,6 +160,7 @@ void wholenet_ops_ap2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define WHOLENET_OPS_AP3CP_SCRATCH_FLOATS 0
 void wholenet_ops_ap3cp_pack(const sg_weights *w, float *packed);
 void wholenet_ops_ap3cp(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wholenet_ops_ap3cp_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 12 "ap3tf": pool 7x7x16 -> 7x7x16 */
 #define WHOLENET_OPS_AP3TF_IN_H 7
@@ -158,6 +173,7 @@ void wholenet_ops_ap3cp(const float *SG_RESTRICT in, float *SG_RESTRICT out, con
 #define WHOLENET_OPS_AP3TF_SCRATCH_FLOATS 0
 void wholenet_ops_ap3tf_pack(const sg_weights *w, float *packed);
 void wholenet_ops_ap3tf(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wholenet_ops_ap3tf_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 13 "mp_s3": pool 10x10x3 -> 3x3x3 */
 #define WHOLENET_OPS_MP_S3_IN_H 10
@@ -170,6 +186,7 @@ void wholenet_ops_ap3tf(const float *SG_RESTRICT in, float *SG_RESTRICT out, con
 #define WHOLENET_OPS_MP_S3_SCRATCH_FLOATS 0
 void wholenet_ops_mp_s3_pack(const sg_weights *w, float *packed);
 void wholenet_ops_mp_s3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wholenet_ops_mp_s3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 14 "gap": pool 7x7x37 -> 1x1x37 */
 #define WHOLENET_OPS_GAP_IN_H 7
@@ -182,6 +199,7 @@ void wholenet_ops_mp_s3(const float *SG_RESTRICT in, float *SG_RESTRICT out, con
 #define WHOLENET_OPS_GAP_SCRATCH_FLOATS 0
 void wholenet_ops_gap_pack(const sg_weights *w, float *packed);
 void wholenet_ops_gap(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wholenet_ops_gap_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 15 "gmp": pool 5x3x9 -> 1x1x9 */
 #define WHOLENET_OPS_GMP_IN_H 5
@@ -194,6 +212,7 @@ void wholenet_ops_gap(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define WHOLENET_OPS_GMP_SCRATCH_FLOATS 0
 void wholenet_ops_gmp_pack(const sg_weights *w, float *packed);
 void wholenet_ops_gmp(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wholenet_ops_gmp_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 16 "gap1res": pool 1x1x13 -> 1x1x13 */
 #define WHOLENET_OPS_GAP1RES_IN_H 1
@@ -206,6 +225,7 @@ void wholenet_ops_gmp(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define WHOLENET_OPS_GAP1RES_SCRATCH_FLOATS 0
 void wholenet_ops_gap1res_pack(const sg_weights *w, float *packed);
 void wholenet_ops_gap1res(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wholenet_ops_gap1res_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 17 "fc1": fc 1x1x64 -> 1x1x10 */
 #define WHOLENET_OPS_FC1_IN_H 1
@@ -218,6 +238,7 @@ void wholenet_ops_gap1res(const float *SG_RESTRICT in, float *SG_RESTRICT out, c
 #define WHOLENET_OPS_FC1_SCRATCH_FLOATS 0
 void wholenet_ops_fc1_pack(const sg_weights *w, float *packed);
 void wholenet_ops_fc1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wholenet_ops_fc1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 18 "fc_img": fc 3x4x5 -> 1x1x7 */
 #define WHOLENET_OPS_FC_IMG_IN_H 3
@@ -230,6 +251,7 @@ void wholenet_ops_fc1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define WHOLENET_OPS_FC_IMG_SCRATCH_FLOATS 0
 void wholenet_ops_fc_img_pack(const sg_weights *w, float *packed);
 void wholenet_ops_fc_img(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wholenet_ops_fc_img_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 19 "se_hs": se 6x7x24 -> 6x7x24 */
 #define WHOLENET_OPS_SE_HS_IN_H 6
@@ -242,6 +264,7 @@ void wholenet_ops_fc_img(const float *SG_RESTRICT in, float *SG_RESTRICT out, co
 #define WHOLENET_OPS_SE_HS_SCRATCH_FLOATS 56
 void wholenet_ops_se_hs_pack(const sg_weights *w, float *packed);
 void wholenet_ops_se_hs(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wholenet_ops_se_hs_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 20 "se_sig": se 4x4x13 -> 4x4x13 */
 #define WHOLENET_OPS_SE_SIG_IN_H 4
@@ -254,6 +277,7 @@ void wholenet_ops_se_hs(const float *SG_RESTRICT in, float *SG_RESTRICT out, con
 #define WHOLENET_OPS_SE_SIG_SCRATCH_FLOATS 29
 void wholenet_ops_se_sig_pack(const sg_weights *w, float *packed);
 void wholenet_ops_se_sig(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wholenet_ops_se_sig_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 21 "sm10": softmax 1x1x10 -> 1x1x10 */
 #define WHOLENET_OPS_SM10_IN_H 1
@@ -266,6 +290,7 @@ void wholenet_ops_se_sig(const float *SG_RESTRICT in, float *SG_RESTRICT out, co
 #define WHOLENET_OPS_SM10_SCRATCH_FLOATS 0
 void wholenet_ops_sm10_pack(const sg_weights *w, float *packed);
 void wholenet_ops_sm10(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wholenet_ops_sm10_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 22 "sm_res": softmax 3x2x6 -> 3x2x6 */
 #define WHOLENET_OPS_SM_RES_IN_H 3
@@ -278,6 +303,7 @@ void wholenet_ops_sm10(const float *SG_RESTRICT in, float *SG_RESTRICT out, cons
 #define WHOLENET_OPS_SM_RES_SCRATCH_FLOATS 0
 void wholenet_ops_sm_res_pack(const sg_weights *w, float *packed);
 void wholenet_ops_sm_res(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wholenet_ops_sm_res_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 23 "sm1": softmax 2x3x1 -> 2x3x1 */
 #define WHOLENET_OPS_SM1_IN_H 2
@@ -290,6 +316,7 @@ void wholenet_ops_sm_res(const float *SG_RESTRICT in, float *SG_RESTRICT out, co
 #define WHOLENET_OPS_SM1_SCRATCH_FLOATS 0
 void wholenet_ops_sm1_pack(const sg_weights *w, float *packed);
 void wholenet_ops_sm1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wholenet_ops_sm1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 24 "sm1000": softmax 1x1x1000 -> 1x1x1000 */
 #define WHOLENET_OPS_SM1000_IN_H 1
@@ -302,6 +329,7 @@ void wholenet_ops_sm1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define WHOLENET_OPS_SM1000_SCRATCH_FLOATS 0
 void wholenet_ops_sm1000_pack(const sg_weights *w, float *packed);
 void wholenet_ops_sm1000(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wholenet_ops_sm1000_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer wholenet_ops_layers[WHOLENET_OPS_LAYER_COUNT];

@@ -1120,6 +1120,13 @@ void wide_sep(const float *restrict in, float *restrict out, const float *restri
     Pw_sep_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sep: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_sep_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_sep(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer sep: the entry point with the arguments of every sg_layer's run */
 static void Run_sep(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3063,6 +3070,13 @@ void wide_sepm2(const float *restrict in, float *restrict out, const float *rest
     Pw_sepm2_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sepm2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_sepm2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_sepm2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer sepm2: the entry point with the arguments of every sg_layer's run */
 static void Run_sepm2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4316,6 +4330,13 @@ void wide_sep_s2(const float *restrict in, float *restrict out, const float *res
     Pw_sep_s2_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sep_s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_sep_s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_sep_s2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer sep_s2: the entry point with the arguments of every sg_layer's run */
 static void Run_sep_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4540,6 +4561,13 @@ void wide_pw(const float *restrict in, float *restrict out, const float *restric
     (void)scratch;
 }
 
+/* layer.c.in: layer pw: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_pw_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_pw(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer pw: the entry point with the arguments of every sg_layer's run */
 static void Run_pw(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4757,6 +4785,13 @@ void wide_pwodd(const float *restrict in, float *restrict out, const float *rest
 {
     Pw_pwodd_5x8(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer pwodd: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_pwodd_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_pwodd(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer pwodd: the entry point with the arguments of every sg_layer's run */
@@ -5369,6 +5404,13 @@ void wide_pwblk(const float *restrict in, float *restrict out, const float *rest
     (void)scratch;
 }
 
+/* layer.c.in: layer pwblk: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_pwblk_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_pwblk(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer pwblk: the entry point with the arguments of every sg_layer's run */
 static void Run_pwblk(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -5731,6 +5773,13 @@ void wide_pwtail(const float *restrict in, float *restrict out, const float *res
 {
     Pw_pwtail_12x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer pwtail: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_pwtail_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_pwtail(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer pwtail: the entry point with the arguments of every sg_layer's run */
@@ -6528,6 +6577,13 @@ void wide_sep1024(const float *restrict in, float *restrict out, const float *re
     Pw_sep1024_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sep1024: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_sep1024_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_sep1024(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer sep1024: the entry point with the arguments of every sg_layer's run */
 static void Run_sep1024(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7172,6 +7228,13 @@ void wide_sep_m5(const float *restrict in, float *restrict out, const float *res
     Pw_sep_m5_S2_6x8(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sep_m5: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_sep_m5_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_sep_m5(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer sep_m5: the entry point with the arguments of every sg_layer's run */
 static void Run_sep_m5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7440,6 +7503,13 @@ void wide_pwg2(const float *restrict in, float *restrict out, const float *restr
     (void)scratch;
 }
 
+/* layer.c.in: layer pwg2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_pwg2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_pwg2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer pwg2: the entry point with the arguments of every sg_layer's run */
 static void Run_pwg2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7631,6 +7701,13 @@ void wide_pwtopo(const float *restrict in, float *restrict out, const float *res
 {
     Pw_pwtopo_6x8(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer pwtopo: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_pwtopo_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_pwtopo(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer pwtopo: the entry point with the arguments of every sg_layer's run */
@@ -9240,6 +9317,13 @@ void wide_dw(const float *restrict in, float *restrict out, const float *restric
     (void)scratch;
 }
 
+/* layer.c.in: layer dw: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_dw_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_dw(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer dw: the entry point with the arguments of every sg_layer's run */
 static void Run_dw(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -10845,6 +10929,13 @@ void wide_dwpair(const float *restrict in, float *restrict out, const float *res
     (void)scratch;
 }
 
+/* layer.c.in: layer dwpair: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_dwpair_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_dwpair(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer dwpair: the entry point with the arguments of every sg_layer's run */
 static void Run_dwpair(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -11800,6 +11891,13 @@ void wide_dwpair2(const float *restrict in, float *restrict out, const float *re
 {
     Dw_dwpair2_4c8p2r(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer dwpair2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_dwpair2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_dwpair2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer dwpair2: the entry point with the arguments of every sg_layer's run */
@@ -12986,6 +13084,13 @@ void wide_dwpass(const float *restrict in, float *restrict out, const float *res
 {
     Dw_dwpass_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer dwpass: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_dwpass_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_dwpass(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer dwpass: the entry point with the arguments of every sg_layer's run */
@@ -14798,6 +14903,13 @@ void wide_dwk5s2(const float *restrict in, float *restrict out, const float *res
     (void)scratch;
 }
 
+/* layer.c.in: layer dwk5s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_dwk5s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_dwk5s2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer dwk5s2: the entry point with the arguments of every sg_layer's run */
 static void Run_dwk5s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -15786,6 +15898,13 @@ void wide_dwm4(const float *restrict in, float *restrict out, const float *restr
 {
     Dw_dwm4_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer dwm4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_dwm4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_dwm4(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer dwm4: the entry point with the arguments of every sg_layer's run */
@@ -17585,6 +17704,13 @@ void wide_bot(const float *restrict in, float *restrict out, const float *restri
     Up_bot_S3_4c8p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer bot: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_bot_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_bot(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer bot: the entry point with the arguments of every sg_layer's run */
 static void Run_bot(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -18947,6 +19073,13 @@ void wide_dec(const float *restrict in, float *restrict out, const float *restri
 {
     Up_dec_4c8p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer dec: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void wide_dec_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    wide_dec(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer dec: the entry point with the arguments of every sg_layer's run */

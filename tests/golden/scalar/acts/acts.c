@@ -429,6 +429,13 @@ void acts_dw_hswish(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer dw_hswish: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void acts_dw_hswish_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    acts_dw_hswish(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer dw_hswish: the entry point with the arguments of every sg_layer's run */
 static void Run_dw_hswish(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1152,6 +1159,13 @@ void acts_dw_hsig_m2(const float *restrict in, float *restrict out, const float 
 {
     Dw_dw_hsig_m2_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer dw_hsig_m2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void acts_dw_hsig_m2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    acts_dw_hsig_m2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer dw_hsig_m2: the entry point with the arguments of every sg_layer's run */
@@ -2041,6 +2055,13 @@ void acts_dw_sig(const float *restrict in, float *restrict out, const float *res
     (void)scratch;
 }
 
+/* layer.c.in: layer dw_sig: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void acts_dw_sig_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    acts_dw_sig(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer dw_sig: the entry point with the arguments of every sg_layer's run */
 static void Run_dw_sig(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2262,6 +2283,13 @@ void acts_pw_hswish(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer pw_hswish: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void acts_pw_hswish_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    acts_pw_hswish(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer pw_hswish: the entry point with the arguments of every sg_layer's run */
 static void Run_pw_hswish(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2426,6 +2454,13 @@ void acts_pw_sig_res(const float *restrict in, float *restrict out, const float 
 {
     Pw_pw_sig_res_4x4(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer pw_sig_res: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void acts_pw_sig_res_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    acts_pw_sig_res(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer pw_sig_res: the entry point with the arguments of every sg_layer's run */
@@ -2770,6 +2805,13 @@ void acts_sep_mix(const float *restrict in, float *restrict out, const float *re
     Pw_sep_mix_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sep_mix: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void acts_sep_mix_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    acts_sep_mix(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer sep_mix: the entry point with the arguments of every sg_layer's run */
 static void Run_sep_mix(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3110,6 +3152,13 @@ void acts_sep_s2(const float *restrict in, float *restrict out, const float *res
     };
     Dw_sep_s2_S1_8c1p(in, scratch, packed);
     Pw_sep_s2_S2_4x4(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer sep_s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void acts_sep_s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    acts_sep_s2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer sep_s2: the entry point with the arguments of every sg_layer's run */
@@ -3683,6 +3732,13 @@ void acts_sep_res(const float *restrict in, float *restrict out, const float *re
     };
     Dw_sep_res_S1_8c1p(in, scratch, packed);
     Pw_sep_res_S2_4x4(scratch, out, packed + S2_W, in);
+}
+
+/* layer.c.in: layer sep_res: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void acts_sep_res_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    acts_sep_res(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer sep_res: the entry point with the arguments of every sg_layer's run */
@@ -4366,6 +4422,13 @@ void acts_bn_acts(const float *restrict in, float *restrict out, const float *re
     Up_bn_acts_S3_8c1p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer bn_acts: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void acts_bn_acts_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    acts_bn_acts(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer bn_acts: the entry point with the arguments of every sg_layer's run */
 static void Run_bn_acts(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4722,6 +4785,13 @@ void acts_up_sig(const float *restrict in, float *restrict out, const float *res
 {
     Up_up_sig_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer up_sig: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void acts_up_sig_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    acts_up_sig(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer up_sig: the entry point with the arguments of every sg_layer's run */
@@ -5137,6 +5207,13 @@ void acts_fused_hsw(const float *restrict in, float *restrict out, const float *
     }
     Dw_fused_hsw_R3N1_8c1p(in, scratch, packed, 111);
     Pw_fused_hsw_P112_4x4(scratch, out + 111 * OUT_ROW, packed + S2_W);
+}
+
+/* layer.c.in: layer fused_hsw: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void acts_fused_hsw_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    acts_fused_hsw(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer fused_hsw: the entry point with the arguments of every sg_layer's run */

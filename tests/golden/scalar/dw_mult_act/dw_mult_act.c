@@ -255,6 +255,13 @@ void dw_mult_act_m1c1(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer m1c1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m1c1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m1c1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m1c1: the entry point with the arguments of every sg_layer's run */
 static void Run_m1c1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -657,6 +664,13 @@ void dw_mult_act_m2(const float *restrict in, float *restrict out, const float *
 {
     Dw_m2_6c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer m2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m2: the entry point with the arguments of every sg_layer's run */
@@ -1366,6 +1380,13 @@ void dw_mult_act_m3(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer m3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m3: the entry point with the arguments of every sg_layer's run */
 static void Run_m3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1768,6 +1789,13 @@ void dw_mult_act_m4(const float *restrict in, float *restrict out, const float *
 {
     Dw_m4_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer m4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m4(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m4: the entry point with the arguments of every sg_layer's run */
@@ -2174,6 +2202,13 @@ void dw_mult_act_m8(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer m8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m8(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m8: the entry point with the arguments of every sg_layer's run */
 static void Run_m8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2347,6 +2382,13 @@ void dw_mult_act_m8c1(const float *restrict in, float *restrict out, const float
         S1_STAGE = 0,   /* stage 1's zero-padded input copy in scratch */
     };
     Dw_m8c1_8c1p(in, out, packed, scratch + S1_STAGE);
+}
+
+/* layer.c.in: layer m8c1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m8c1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m8c1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m8c1: the entry point with the arguments of every sg_layer's run */
@@ -2753,6 +2795,13 @@ void dw_mult_act_m64(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer m64: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m64_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m64(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m64: the entry point with the arguments of every sg_layer's run */
 static void Run_m64(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2939,6 +2988,13 @@ void dw_mult_act_m64c2(const float *restrict in, float *restrict out, const floa
 {
     Dw_m64c2_64c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer m64c2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m64c2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m64c2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m64c2: the entry point with the arguments of every sg_layer's run */
@@ -3648,6 +3704,13 @@ void dw_mult_act_m2c17(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer m2c17: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m2c17_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m2c17(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m2c17: the entry point with the arguments of every sg_layer's run */
 static void Run_m2c17(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4355,6 +4418,13 @@ void dw_mult_act_m3s2(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer m3s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m3s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m3s2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m3s2: the entry point with the arguments of every sg_layer's run */
 static void Run_m3s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4457,6 +4527,13 @@ void dw_mult_act_m4v(const float *restrict in, float *restrict out, const float 
 {
     Dw_m4v_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer m4v: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m4v_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m4v(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m4v: the entry point with the arguments of every sg_layer's run */
@@ -4992,6 +5069,13 @@ void dw_mult_act_m2d2(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer m2d2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_m2d2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_m2d2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m2d2: the entry point with the arguments of every sg_layer's run */
 static void Run_m2d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -5246,6 +5330,13 @@ void dw_mult_act_nobias(const float *restrict in, float *restrict out, const flo
 {
     Dw_nobias_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer nobias: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_nobias_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_nobias(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
@@ -5658,6 +5749,13 @@ void dw_mult_act_a_none(const float *restrict in, float *restrict out, const flo
 {
     Dw_a_none_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer a_none: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_a_none_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_a_none(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer a_none: the entry point with the arguments of every sg_layer's run */
@@ -6090,6 +6188,13 @@ void dw_mult_act_a_relu(const float *restrict in, float *restrict out, const flo
     (void)scratch;
 }
 
+/* layer.c.in: layer a_relu: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_a_relu_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_a_relu(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer a_relu: the entry point with the arguments of every sg_layer's run */
 static void Run_a_relu(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -6518,6 +6623,13 @@ void dw_mult_act_a_r6(const float *restrict in, float *restrict out, const float
 {
     Dw_a_r6_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer a_r6: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_a_r6_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_a_r6(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer a_r6: the entry point with the arguments of every sg_layer's run */
@@ -6950,6 +7062,13 @@ void dw_mult_act_a_mm(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer a_mm: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_a_mm_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_a_mm(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer a_mm: the entry point with the arguments of every sg_layer's run */
 static void Run_a_mm(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7380,6 +7499,13 @@ void dw_mult_act_a_min(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer a_min: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_a_min_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_a_min(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer a_min: the entry point with the arguments of every sg_layer's run */
 static void Run_a_min(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7808,6 +7934,13 @@ void dw_mult_act_a_max(const float *restrict in, float *restrict out, const floa
 {
     Dw_a_max_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer a_max: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_a_max_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_a_max(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer a_max: the entry point with the arguments of every sg_layer's run */
@@ -8534,6 +8667,13 @@ void dw_mult_act_a_frac(const float *restrict in, float *restrict out, const flo
     (void)scratch;
 }
 
+/* layer.c.in: layer a_frac: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_a_frac_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_a_frac(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer a_frac: the entry point with the arguments of every sg_layer's run */
 static void Run_a_frac(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -8797,6 +8937,13 @@ void dw_mult_act_r_k3(const float *restrict in, float *restrict out, const float
 {
     Dw_r_k3_8c1p(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer r_k3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_r_k3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_r_k3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer r_k3: the entry point with the arguments of every sg_layer's run */
@@ -9666,6 +9813,13 @@ void dw_mult_act_r_k4(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer r_k4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_r_k4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_r_k4(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer r_k4: the entry point with the arguments of every sg_layer's run */
 static void Run_r_k4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -10528,6 +10682,13 @@ void dw_mult_act_r_d2(const float *restrict in, float *restrict out, const float
     (void)scratch;
 }
 
+/* layer.c.in: layer r_d2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_r_d2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_r_d2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer r_d2: the entry point with the arguments of every sg_layer's run */
 static void Run_r_d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -11339,6 +11500,13 @@ void dw_mult_act_r_tab(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer r_tab: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_r_tab_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_r_tab(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer r_tab: the entry point with the arguments of every sg_layer's run */
 static void Run_r_tab(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -11408,6 +11576,13 @@ void dw_mult_act_r_c1(const float *restrict in, float *restrict out, const float
 {
     Dw_r_c1_1c1p(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer r_c1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_mult_act_r_c1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_mult_act_r_c1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer r_c1: the entry point with the arguments of every sg_layer's run */

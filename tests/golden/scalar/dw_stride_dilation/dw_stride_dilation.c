@@ -255,6 +255,13 @@ void dw_stride_dilation_s2(const float *restrict in, float *restrict out, const 
     (void)scratch;
 }
 
+/* layer.c.in: layer s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -397,6 +404,13 @@ void dw_stride_dilation_s2e(const float *restrict in, float *restrict out, const
 {
     Dw_s2e_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s2e: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s2e_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s2e(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s2e: the entry point with the arguments of every sg_layer's run */
@@ -586,6 +600,13 @@ void dw_stride_dilation_s3(const float *restrict in, float *restrict out, const 
 {
     Dw_s3_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s3: the entry point with the arguments of every sg_layer's run */
@@ -998,6 +1019,13 @@ void dw_stride_dilation_s1x2(const float *restrict in, float *restrict out, cons
 {
     Dw_s1x2_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s1x2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s1x2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s1x2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s1x2: the entry point with the arguments of every sg_layer's run */
@@ -1904,6 +1932,13 @@ void dw_stride_dilation_s2x1(const float *restrict in, float *restrict out, cons
     (void)scratch;
 }
 
+/* layer.c.in: layer s2x1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s2x1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s2x1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s2x1: the entry point with the arguments of every sg_layer's run */
 static void Run_s2x1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2158,6 +2193,13 @@ void dw_stride_dilation_s3x2(const float *restrict in, float *restrict out, cons
 {
     Dw_s3x2_7c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s3x2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s3x2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s3x2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s3x2: the entry point with the arguments of every sg_layer's run */
@@ -2508,6 +2550,13 @@ void dw_stride_dilation_s2x3(const float *restrict in, float *restrict out, cons
     (void)scratch;
 }
 
+/* layer.c.in: layer s2x3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s2x3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s2x3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s2x3: the entry point with the arguments of every sg_layer's run */
 static void Run_s2x3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2836,6 +2885,13 @@ void dw_stride_dilation_s4(const float *restrict in, float *restrict out, const 
     (void)scratch;
 }
 
+/* layer.c.in: layer s4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s4(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s4: the entry point with the arguments of every sg_layer's run */
 static void Run_s4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2910,6 +2966,13 @@ void dw_stride_dilation_s8(const float *restrict in, float *restrict out, const 
 {
     Dw_s8_5c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s8(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s8: the entry point with the arguments of every sg_layer's run */
@@ -3101,6 +3164,13 @@ void dw_stride_dilation_s3k2(const float *restrict in, float *restrict out, cons
     (void)scratch;
 }
 
+/* layer.c.in: layer s3k2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s3k2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s3k2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s3k2: the entry point with the arguments of every sg_layer's run */
 static void Run_s3k2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3167,6 +3237,13 @@ void dw_stride_dilation_s3k1v(const float *restrict in, float *restrict out, con
 {
     Dw_s3k1v_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s3k1v: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_s3k1v_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_s3k1v(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s3k1v: the entry point with the arguments of every sg_layer's run */
@@ -3411,6 +3488,13 @@ void dw_stride_dilation_d2(const float *restrict in, float *restrict out, const 
 {
     Dw_d2_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer d2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer d2: the entry point with the arguments of every sg_layer's run */
@@ -3813,6 +3897,13 @@ void dw_stride_dilation_d3(const float *restrict in, float *restrict out, const 
     (void)scratch;
 }
 
+/* layer.c.in: layer d3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d3: the entry point with the arguments of every sg_layer's run */
 static void Run_d3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4067,6 +4158,13 @@ void dw_stride_dilation_d2s2(const float *restrict in, float *restrict out, cons
 {
     Dw_d2s2_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer d2s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d2s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d2s2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer d2s2: the entry point with the arguments of every sg_layer's run */
@@ -4901,6 +4999,13 @@ void dw_stride_dilation_d3s2k5(const float *restrict in, float *restrict out, co
     (void)scratch;
 }
 
+/* layer.c.in: layer d3s2k5: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d3s2k5_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d3s2k5(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d3s2k5: the entry point with the arguments of every sg_layer's run */
 static void Run_d3s2k5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -5305,6 +5410,13 @@ void dw_stride_dilation_d1x2(const float *restrict in, float *restrict out, cons
 {
     Dw_d1x2_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer d1x2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d1x2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d1x2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer d1x2: the entry point with the arguments of every sg_layer's run */
@@ -5731,6 +5843,13 @@ void dw_stride_dilation_d2x3(const float *restrict in, float *restrict out, cons
     (void)scratch;
 }
 
+/* layer.c.in: layer d2x3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d2x3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d2x3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d2x3: the entry point with the arguments of every sg_layer's run */
 static void Run_d2x3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -5833,6 +5952,13 @@ void dw_stride_dilation_d2s3v(const float *restrict in, float *restrict out, con
 {
     Dw_d2s3v_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer d2s3v: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d2s3v_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d2s3v(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer d2s3v: the entry point with the arguments of every sg_layer's run */
@@ -6052,6 +6178,13 @@ void dw_stride_dilation_d8k2(const float *restrict in, float *restrict out, cons
     (void)scratch;
 }
 
+/* layer.c.in: layer d8k2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d8k2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d8k2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d8k2: the entry point with the arguments of every sg_layer's run */
 static void Run_d8k2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -6228,6 +6361,13 @@ void dw_stride_dilation_d3x1s13(const float *restrict in, float *restrict out, c
 {
     Dw_d3x1s13_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer d3x1s13: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d3x1s13_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d3x1s13(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer d3x1s13: the entry point with the arguments of every sg_layer's run */
@@ -6412,6 +6552,13 @@ void dw_stride_dilation_d2s2t(const float *restrict in, float *restrict out, con
 {
     Dw_d2s2t_5c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer d2s2t: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d2s2t_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d2s2t(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer d2s2t: the entry point with the arguments of every sg_layer's run */
@@ -6824,6 +6971,13 @@ void dw_stride_dilation_d3s3(const float *restrict in, float *restrict out, cons
 {
     Dw_d3s3_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer d3s3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dw_stride_dilation_d3s3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dw_stride_dilation_d3s3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer d3s3: the entry point with the arguments of every sg_layer's run */

@@ -255,6 +255,13 @@ void dwdeconv_s1(const float *restrict in, float *restrict out, const float *res
     (void)scratch;
 }
 
+/* layer.c.in: layer s1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s1: the entry point with the arguments of every sg_layer's run */
 static void Run_s1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -470,6 +477,13 @@ void dwdeconv_s2(const float *restrict in, float *restrict out, const float *res
 {
     Up_s2_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s2: the entry point with the arguments of every sg_layer's run */
@@ -790,6 +804,13 @@ void dwdeconv_s3(const float *restrict in, float *restrict out, const float *res
 {
     Up_s3_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s3: the entry point with the arguments of every sg_layer's run */
@@ -1323,6 +1344,13 @@ void dwdeconv_s23(const float *restrict in, float *restrict out, const float *re
     (void)scratch;
 }
 
+/* layer.c.in: layer s23: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s23_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s23(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s23: the entry point with the arguments of every sg_layer's run */
 static void Run_s23(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1682,6 +1710,13 @@ void dwdeconv_s2k4(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer s2k4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s2k4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s2k4(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s2k4: the entry point with the arguments of every sg_layer's run */
 static void Run_s2k4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1927,6 +1962,13 @@ void dwdeconv_s2out(const float *restrict in, float *restrict out, const float *
 {
     Up_s2out_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s2out: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s2out_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s2out(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s2out: the entry point with the arguments of every sg_layer's run */
@@ -2249,6 +2291,13 @@ void dwdeconv_s3out(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer s3out: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s3out_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s3out(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s3out: the entry point with the arguments of every sg_layer's run */
 static void Run_s3out(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2491,6 +2540,13 @@ void dwdeconv_s1d2(const float *restrict in, float *restrict out, const float *r
 {
     Up_s1d2_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer s1d2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s1d2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s1d2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s1d2: the entry point with the arguments of every sg_layer's run */
@@ -2858,6 +2914,13 @@ void dwdeconv_s2d2(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer s2d2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_s2d2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_s2d2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s2d2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3204,6 +3267,13 @@ void dwdeconv_v2(const float *restrict in, float *restrict out, const float *res
 {
     Up_v2_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer v2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_v2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_v2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer v2: the entry point with the arguments of every sg_layer's run */
@@ -3620,6 +3690,13 @@ void dwdeconv_v2out(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer v2out: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_v2out_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_v2out(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer v2out: the entry point with the arguments of every sg_layer's run */
 static void Run_v2out(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3812,6 +3889,13 @@ void dwdeconv_v3k2(const float *restrict in, float *restrict out, const float *r
 {
     Up_v3k2_5c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer v3k2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_v3k2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_v3k2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer v3k2: the entry point with the arguments of every sg_layer's run */
@@ -4054,6 +4138,13 @@ void dwdeconv_v3k2out(const float *restrict in, float *restrict out, const float
 {
     Up_v3k2out_5c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer v3k2out: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_v3k2out_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_v3k2out(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer v3k2out: the entry point with the arguments of every sg_layer's run */
@@ -4555,6 +4646,13 @@ void dwdeconv_vd23(const float *restrict in, float *restrict out, const float *r
 {
     Up_vd23_7c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer vd23: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_vd23_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_vd23(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer vd23: the entry point with the arguments of every sg_layer's run */
@@ -5696,6 +5794,13 @@ void dwdeconv_v8(const float *restrict in, float *restrict out, const float *res
     (void)scratch;
 }
 
+/* layer.c.in: layer v8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_v8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_v8(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer v8: the entry point with the arguments of every sg_layer's run */
 static void Run_v8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -5818,6 +5923,13 @@ void dwdeconv_p1(const float *restrict in, float *restrict out, const float *res
 {
     Up_p1_5c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer p1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_p1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_p1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer p1: the entry point with the arguments of every sg_layer's run */
@@ -6035,6 +6147,13 @@ void dwdeconv_p1out(const float *restrict in, float *restrict out, const float *
 {
     Up_p1out_5c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer p1out: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_p1out_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_p1out(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer p1out: the entry point with the arguments of every sg_layer's run */
@@ -6608,6 +6727,13 @@ void dwdeconv_ptab(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer ptab: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_ptab_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_ptab(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer ptab: the entry point with the arguments of every sg_layer's run */
 static void Run_ptab(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7112,6 +7238,13 @@ void dwdeconv_pd3(const float *restrict in, float *restrict out, const float *re
     (void)scratch;
 }
 
+/* layer.c.in: layer pd3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_pd3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_pd3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer pd3: the entry point with the arguments of every sg_layer's run */
 static void Run_pd3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7225,6 +7358,13 @@ void dwdeconv_k1s2(const float *restrict in, float *restrict out, const float *r
     (void)scratch;
 }
 
+/* layer.c.in: layer k1s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_k1s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_k1s2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k1s2: the entry point with the arguments of every sg_layer's run */
 static void Run_k1s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7313,6 +7453,13 @@ void dwdeconv_k1px(const float *restrict in, float *restrict out, const float *r
 {
     Up_k1px_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer k1px: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_k1px_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_k1px(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k1px: the entry point with the arguments of every sg_layer's run */
@@ -7537,6 +7684,13 @@ void dwdeconv_px_s3(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer px_s3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_px_s3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_px_s3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer px_s3: the entry point with the arguments of every sg_layer's run */
 static void Run_px_s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7718,6 +7872,13 @@ void dwdeconv_px_k7(const float *restrict in, float *restrict out, const float *
 {
     Up_px_k7_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer px_k7: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_px_k7_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_px_k7(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer px_k7: the entry point with the arguments of every sg_layer's run */
@@ -8012,6 +8173,13 @@ void dwdeconv_k15(const float *restrict in, float *restrict out, const float *re
 {
     Up_k15_4c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer k15: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_k15_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_k15(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k15: the entry point with the arguments of every sg_layer's run */
@@ -8369,6 +8537,13 @@ void dwdeconv_nobias(const float *restrict in, float *restrict out, const float 
 {
     Up_nobias_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer nobias: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_nobias_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_nobias(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
@@ -8737,6 +8912,13 @@ void dwdeconv_amm(const float *restrict in, float *restrict out, const float *re
 {
     Up_amm_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer amm: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_amm_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_amm(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer amm: the entry point with the arguments of every sg_layer's run */
@@ -9641,6 +9823,13 @@ void dwdeconv_res(const float *restrict in, float *restrict out, const float *re
     (void)scratch;
 }
 
+/* layer.c.in: layer res: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_res_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_res(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer res: the entry point with the arguments of every sg_layer's run */
 static void Run_res(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -10473,6 +10662,13 @@ void dwdeconv_resout(const float *restrict in, float *restrict out, const float 
 {
     Up_resout_8c1p(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer resout: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void dwdeconv_resout_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    dwdeconv_resout(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer resout: the entry point with the arguments of every sg_layer's run */

@@ -2,7 +2,9 @@
  *
  * 28 layers, 142.9k MACs, 4718 parameters.
  * Per layer L: N_L_pack() repacks the TFLite-layout weights (sg_weights)
- * once; N_L() runs the layer.  Shapes and buffer sizes are the macros below.
+ * once; N_L() runs the layer, N_L_par() the same on the caller's threads
+ * (sg_par, at most DWDECONV_MAX_THREADS; NULL: this thread), bit for bit alike.
+ * Shapes and buffer sizes are the macros below.
  */
 #ifndef DWDECONV_GENERATED_H
 #define DWDECONV_GENERATED_H
@@ -14,6 +16,8 @@ extern "C" {
 #endif
 
 #define DWDECONV_LAYER_COUNT 28
+/* the workers the scratch sizes below hold room for (make gen THREADS=n) */
+#define DWDECONV_MAX_THREADS 1
 
 /* layer 1 "s1": dwdeconv 7x7x8 -> 7x7x8 */
 #define DWDECONV_S1_IN_H 7
@@ -26,6 +30,7 @@ extern "C" {
 #define DWDECONV_S1_SCRATCH_FLOATS 0
 void dwdeconv_s1_pack(const sg_weights *w, float *packed);
 void dwdeconv_s1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dwdeconv_s1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 2 "s2": dwdeconv 7x9x16 -> 14x18x16 */
 #define DWDECONV_S2_IN_H 7
@@ -38,6 +43,7 @@ void dwdeconv_s1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const floa
 #define DWDECONV_S2_SCRATCH_FLOATS 0
 void dwdeconv_s2_pack(const sg_weights *w, float *packed);
 void dwdeconv_s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dwdeconv_s2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 3 "s3": dwdeconv 5x5x9 -> 15x15x9 */
 #define DWDECONV_S3_IN_H 5
@@ -50,6 +56,7 @@ void dwdeconv_s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const floa
 #define DWDECONV_S3_SCRATCH_FLOATS 0
 void dwdeconv_s3_pack(const sg_weights *w, float *packed);
 void dwdeconv_s3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dwdeconv_s3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 4 "s23": dwdeconv 4x5x17 -> 8x15x17 */
 #define DWDECONV_S23_IN_H 4
@@ -62,6 +69,7 @@ void dwdeconv_s3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const floa
 #define DWDECONV_S23_SCRATCH_FLOATS 0
 void dwdeconv_s23_pack(const sg_weights *w, float *packed);
 void dwdeconv_s23(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dwdeconv_s23_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 5 "s2k4": dwdeconv 8x8x4 -> 16x16x4 */
 #define DWDECONV_S2K4_IN_H 8
@@ -74,6 +82,7 @@ void dwdeconv_s23(const float *SG_RESTRICT in, float *SG_RESTRICT out, const flo
 #define DWDECONV_S2K4_SCRATCH_FLOATS 0
 void dwdeconv_s2k4_pack(const sg_weights *w, float *packed);
 void dwdeconv_s2k4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dwdeconv_s2k4_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 6 "s2out": dwdeconv 7x7x15 -> 13x14x15 */
 #define DWDECONV_S2OUT_IN_H 7
@@ -86,6 +95,7 @@ void dwdeconv_s2k4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define DWDECONV_S2OUT_SCRATCH_FLOATS 0
 void dwdeconv_s2out_pack(const sg_weights *w, float *packed);
 void dwdeconv_s2out(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dwdeconv_s2out_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 7 "s3out": dwdeconv 5x4x33 -> 13x10x33 */
 #define DWDECONV_S3OUT_IN_H 5
@@ -98,6 +108,7 @@ void dwdeconv_s2out(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define DWDECONV_S3OUT_SCRATCH_FLOATS 0
 void dwdeconv_s3out_pack(const sg_weights *w, float *packed);
 void dwdeconv_s3out(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dwdeconv_s3out_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 8 "s1d2": dwdeconv 9x9x8 -> 9x9x8 */
 #define DWDECONV_S1D2_IN_H 9
@@ -110,6 +121,7 @@ void dwdeconv_s3out(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define DWDECONV_S1D2_SCRATCH_FLOATS 0
 void dwdeconv_s1d2_pack(const sg_weights *w, float *packed);
 void dwdeconv_s1d2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dwdeconv_s1d2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 9 "s2d2": dwdeconv 7x7x16 -> 14x14x16 */
 #define DWDECONV_S2D2_IN_H 7
@@ -122,6 +134,7 @@ void dwdeconv_s1d2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define DWDECONV_S2D2_SCRATCH_FLOATS 0
 void dwdeconv_s2d2_pack(const sg_weights *w, float *packed);
 void dwdeconv_s2d2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dwdeconv_s2d2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 10 "v2": dwdeconv 7x7x8 -> 15x15x8 */
 #define DWDECONV_V2_IN_H 7
@@ -134,6 +147,7 @@ void dwdeconv_s2d2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define DWDECONV_V2_SCRATCH_FLOATS 0
 void dwdeconv_v2_pack(const sg_weights *w, float *packed);
 void dwdeconv_v2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dwdeconv_v2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 11 "v2out": dwdeconv 7x7x8 -> 16x15x8 */
 #define DWDECONV_V2OUT_IN_H 7
@@ -146,6 +160,7 @@ void dwdeconv_v2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const floa
 #define DWDECONV_V2OUT_SCRATCH_FLOATS 0
 void dwdeconv_v2out_pack(const sg_weights *w, float *packed);
 void dwdeconv_v2out(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dwdeconv_v2out_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 12 "v3k2": dwdeconv 5x5x5 -> 14x14x5 */
 #define DWDECONV_V3K2_IN_H 5
@@ -158,6 +173,7 @@ void dwdeconv_v2out(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define DWDECONV_V3K2_SCRATCH_FLOATS 0
 void dwdeconv_v3k2_pack(const sg_weights *w, float *packed);
 void dwdeconv_v3k2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dwdeconv_v3k2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 13 "v3k2out": dwdeconv 5x5x5 -> 16x15x5 */
 #define DWDECONV_V3K2OUT_IN_H 5
@@ -170,6 +186,7 @@ void dwdeconv_v3k2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define DWDECONV_V3K2OUT_SCRATCH_FLOATS 0
 void dwdeconv_v3k2out_pack(const sg_weights *w, float *packed);
 void dwdeconv_v3k2out(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dwdeconv_v3k2out_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 14 "vd23": dwdeconv 5x6x7 -> 13x12x7 */
 #define DWDECONV_VD23_IN_H 5
@@ -182,6 +199,7 @@ void dwdeconv_v3k2out(const float *SG_RESTRICT in, float *SG_RESTRICT out, const
 #define DWDECONV_VD23_SCRATCH_FLOATS 0
 void dwdeconv_vd23_pack(const sg_weights *w, float *packed);
 void dwdeconv_vd23(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dwdeconv_vd23_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 15 "v8": dwdeconv 2x2x3 -> 16x16x3 */
 #define DWDECONV_V8_IN_H 2
@@ -194,6 +212,7 @@ void dwdeconv_vd23(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define DWDECONV_V8_SCRATCH_FLOATS 0
 void dwdeconv_v8_pack(const sg_weights *w, float *packed);
 void dwdeconv_v8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dwdeconv_v8_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 16 "p1": dwdeconv 7x9x5 -> 13x17x5 */
 #define DWDECONV_P1_IN_H 7
@@ -206,6 +225,7 @@ void dwdeconv_v8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const floa
 #define DWDECONV_P1_SCRATCH_FLOATS 0
 void dwdeconv_p1_pack(const sg_weights *w, float *packed);
 void dwdeconv_p1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dwdeconv_p1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 17 "p1out": dwdeconv 7x9x5 -> 14x18x5 */
 #define DWDECONV_P1OUT_IN_H 7
@@ -218,6 +238,7 @@ void dwdeconv_p1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const floa
 #define DWDECONV_P1OUT_SCRATCH_FLOATS 0
 void dwdeconv_p1out_pack(const sg_weights *w, float *packed);
 void dwdeconv_p1out(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dwdeconv_p1out_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 18 "ptab": dwdeconv 6x5x3 -> 12x10x3 */
 #define DWDECONV_PTAB_IN_H 6
@@ -230,6 +251,7 @@ void dwdeconv_p1out(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define DWDECONV_PTAB_SCRATCH_FLOATS 0
 void dwdeconv_ptab_pack(const sg_weights *w, float *packed);
 void dwdeconv_ptab(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dwdeconv_ptab_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 19 "pd3": dwdeconv 4x4x7 -> 12x12x7 */
 #define DWDECONV_PD3_IN_H 4
@@ -242,6 +264,7 @@ void dwdeconv_ptab(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define DWDECONV_PD3_SCRATCH_FLOATS 0
 void dwdeconv_pd3_pack(const sg_weights *w, float *packed);
 void dwdeconv_pd3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dwdeconv_pd3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 20 "k1s2": dwdeconv 7x7x1 -> 13x13x1 */
 #define DWDECONV_K1S2_IN_H 7
@@ -254,6 +277,7 @@ void dwdeconv_pd3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const flo
 #define DWDECONV_K1S2_SCRATCH_FLOATS 0
 void dwdeconv_k1s2_pack(const sg_weights *w, float *packed);
 void dwdeconv_k1s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dwdeconv_k1s2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 21 "k1px": dwdeconv 1x1x33 -> 1x1x33 */
 #define DWDECONV_K1PX_IN_H 1
@@ -266,6 +290,7 @@ void dwdeconv_k1s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define DWDECONV_K1PX_SCRATCH_FLOATS 0
 void dwdeconv_k1px_pack(const sg_weights *w, float *packed);
 void dwdeconv_k1px(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dwdeconv_k1px_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 22 "px_s3": dwdeconv 1x1x16 -> 3x3x16 */
 #define DWDECONV_PX_S3_IN_H 1
@@ -278,6 +303,7 @@ void dwdeconv_k1px(const float *SG_RESTRICT in, float *SG_RESTRICT out, const fl
 #define DWDECONV_PX_S3_SCRATCH_FLOATS 0
 void dwdeconv_px_s3_pack(const sg_weights *w, float *packed);
 void dwdeconv_px_s3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dwdeconv_px_s3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 23 "px_k7": dwdeconv 1x1x9 -> 2x2x9 */
 #define DWDECONV_PX_K7_IN_H 1
@@ -290,6 +316,7 @@ void dwdeconv_px_s3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define DWDECONV_PX_K7_SCRATCH_FLOATS 0
 void dwdeconv_px_k7_pack(const sg_weights *w, float *packed);
 void dwdeconv_px_k7(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dwdeconv_px_k7_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 24 "k15": dwdeconv 3x3x4 -> 3x3x4 */
 #define DWDECONV_K15_IN_H 3
@@ -302,6 +329,7 @@ void dwdeconv_px_k7(const float *SG_RESTRICT in, float *SG_RESTRICT out, const f
 #define DWDECONV_K15_SCRATCH_FLOATS 0
 void dwdeconv_k15_pack(const sg_weights *w, float *packed);
 void dwdeconv_k15(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dwdeconv_k15_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 25 "nobias": dwdeconv 5x7x17 -> 10x14x17 */
 #define DWDECONV_NOBIAS_IN_H 5
@@ -314,6 +342,7 @@ void dwdeconv_k15(const float *SG_RESTRICT in, float *SG_RESTRICT out, const flo
 #define DWDECONV_NOBIAS_SCRATCH_FLOATS 0
 void dwdeconv_nobias_pack(const sg_weights *w, float *packed);
 void dwdeconv_nobias(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dwdeconv_nobias_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 26 "amm": dwdeconv 6x3x31 -> 6x9x31 */
 #define DWDECONV_AMM_IN_H 6
@@ -326,6 +355,7 @@ void dwdeconv_nobias(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define DWDECONV_AMM_SCRATCH_FLOATS 0
 void dwdeconv_amm_pack(const sg_weights *w, float *packed);
 void dwdeconv_amm(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dwdeconv_amm_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 27 "res": dwdeconv 9x13x16 -> 9x13x16 */
 #define DWDECONV_RES_IN_H 9
@@ -338,6 +368,7 @@ void dwdeconv_amm(const float *SG_RESTRICT in, float *SG_RESTRICT out, const flo
 #define DWDECONV_RES_SCRATCH_FLOATS 0
 void dwdeconv_res_pack(const sg_weights *w, float *packed);
 void dwdeconv_res(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dwdeconv_res_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 28 "resout": dwdeconv 8x7x9 -> 8x7x9 */
 #define DWDECONV_RESOUT_IN_H 8
@@ -350,6 +381,7 @@ void dwdeconv_res(const float *SG_RESTRICT in, float *SG_RESTRICT out, const flo
 #define DWDECONV_RESOUT_SCRATCH_FLOATS 0
 void dwdeconv_resout_pack(const sg_weights *w, float *packed);
 void dwdeconv_resout(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void dwdeconv_resout_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer dwdeconv_layers[DWDECONV_LAYER_COUNT];

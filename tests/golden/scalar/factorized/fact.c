@@ -476,6 +476,13 @@ void fact_stem(const float *restrict in, float *restrict out, const float *restr
     (void)scratch;
 }
 
+/* layer.c.in: layer stem: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fact_stem_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fact_stem(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer stem: the entry point with the arguments of every sg_layer's run */
 static void Run_stem(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1025,6 +1032,13 @@ void fact_f1(const float *restrict in, float *restrict out, const float *restric
     Pw_f1_P64_4x4(scratch, out + 29 * OUT_ROW, packed + S2_W, in + 29 * OUT_ROW);
     Dw_f1_R3N1_8c1p(in, scratch, packed, 31);
     Pw_f1_P32_4x4(scratch, out + 31 * OUT_ROW, packed + S2_W, in + 31 * OUT_ROW);
+}
+
+/* layer.c.in: layer f1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fact_f1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fact_f1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer f1: the entry point with the arguments of every sg_layer's run */
@@ -1589,6 +1603,13 @@ void fact_f2(const float *restrict in, float *restrict out, const float *restric
     Pw_f2_P32_4x4(scratch, out + 31 * OUT_ROW, packed + S2_W, in + 31 * OUT_ROW);
 }
 
+/* layer.c.in: layer f2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fact_f2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fact_f2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer f2: the entry point with the arguments of every sg_layer's run */
 static void Run_f2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1758,6 +1779,13 @@ void fact_f3(const float *restrict in, float *restrict out, const float *restric
 {
     Pw_f3_4x4(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer f3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fact_f3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fact_f3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer f3: the entry point with the arguments of every sg_layer's run */
@@ -2372,6 +2400,13 @@ void fact_f4(const float *restrict in, float *restrict out, const float *restric
     Pw_f4_P32_4x4(scratch, out + 31 * OUT_ROW, packed + S2_W, in + 31 * OUT_ROW);
 }
 
+/* layer.c.in: layer f4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fact_f4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fact_f4(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer f4: the entry point with the arguments of every sg_layer's run */
 static void Run_f4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2800,6 +2835,13 @@ void fact_b1(const float *restrict in, float *restrict out, const float *restric
     Up_b1_S3_8c1p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer b1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fact_b1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fact_b1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer b1: the entry point with the arguments of every sg_layer's run */
 static void Run_b1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3196,6 +3238,13 @@ void fact_t2(const float *restrict in, float *restrict out, const float *restric
     Pw_t2_P112_4x4(scratch, out + 8 * OUT_ROW, packed + S2_W);
     Dw_t2_R2N1_8c1p(in, scratch, packed, 15);
     Pw_t2_P16_4x4(scratch, out + 15 * OUT_ROW, packed + S2_W);
+}
+
+/* layer.c.in: layer t2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fact_t2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fact_t2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer t2: the entry point with the arguments of every sg_layer's run */
@@ -3888,6 +3937,13 @@ void fact_f5(const float *restrict in, float *restrict out, const float *restric
     Pw_f5_P16_4x4(scratch, out + 15 * OUT_ROW, packed + S2_W, in + 15 * OUT_ROW);
 }
 
+/* layer.c.in: layer f5: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fact_f5_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fact_f5(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer f5: the entry point with the arguments of every sg_layer's run */
 static void Run_f5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4121,6 +4177,13 @@ void fact_f6(const float *restrict in, float *restrict out, const float *restric
 {
     Pw_f6_4x4(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer f6: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fact_f6_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fact_f6(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer f6: the entry point with the arguments of every sg_layer's run */
@@ -4549,6 +4612,13 @@ void fact_b2(const float *restrict in, float *restrict out, const float *restric
     Dw_b2_S1_8c1p(in, scratch, packed);
     Pw_b2_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
     Up_b2_S3_8c1p(scratch + S2_OUT, out, packed + S3_W, in);
+}
+
+/* layer.c.in: layer b2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fact_b2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fact_b2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer b2: the entry point with the arguments of every sg_layer's run */
@@ -5575,6 +5645,13 @@ void fact_f7(const float *restrict in, float *restrict out, const float *restric
     Pw_f7_P16_4x4(scratch, out + 15 * OUT_ROW, packed + S2_W, in + 15 * OUT_ROW);
 }
 
+/* layer.c.in: layer f7: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fact_f7_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fact_f7(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer f7: the entry point with the arguments of every sg_layer's run */
 static void Run_f7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -5794,6 +5871,13 @@ void fact_t3(const float *restrict in, float *restrict out, const float *restric
     };
     Dw_t3_S1_8c1p(in, scratch, packed);
     Pw_t3_S2_4x4(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer t3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fact_t3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fact_t3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer t3: the entry point with the arguments of every sg_layer's run */
@@ -6601,6 +6685,13 @@ void fact_f8(const float *restrict in, float *restrict out, const float *restric
     Pw_f8_P8_4x4(scratch, out + 7 * OUT_ROW, packed + S2_W, in + 7 * OUT_ROW);
 }
 
+/* layer.c.in: layer f8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fact_f8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fact_f8(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer f8: the entry point with the arguments of every sg_layer's run */
 static void Run_f8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7027,6 +7118,13 @@ void fact_b3(const float *restrict in, float *restrict out, const float *restric
     Dw_b3_S1_8c1p(in, scratch, packed);
     Pw_b3_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
     Up_b3_S3_8c1p(scratch + S2_OUT, out, packed + S3_W, in);
+}
+
+/* layer.c.in: layer b3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fact_b3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fact_b3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer b3: the entry point with the arguments of every sg_layer's run */
@@ -7596,6 +7694,13 @@ void fact_f9(const float *restrict in, float *restrict out, const float *restric
     Pw_f9_P8_4x4(scratch, out + 7 * OUT_ROW, packed + S2_W, in + 7 * OUT_ROW);
 }
 
+/* layer.c.in: layer f9: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fact_f9_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fact_f9(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer f9: the entry point with the arguments of every sg_layer's run */
 static void Run_f9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7645,6 +7750,13 @@ void fact_pool(const float *restrict in, float *restrict out, const float *restr
     Gpool_pool_8c1p(in, out);
     (void)packed;
     (void)scratch;
+}
+
+/* layer.c.in: layer pool: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fact_pool_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fact_pool(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer pool: the entry point with the arguments of every sg_layer's run */
@@ -7750,6 +7862,13 @@ void fact_fc(const float *restrict in, float *restrict out, const float *restric
     (void)scratch;
 }
 
+/* layer.c.in: layer fc: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fact_fc_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fact_fc(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer fc: the entry point with the arguments of every sg_layer's run */
 static void Run_fc(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7802,6 +7921,13 @@ void fact_prob(const float *restrict in, float *restrict out, const float *restr
     Softmax_prob_10c1p(in, out);
     (void)packed;
     (void)scratch;
+}
+
+/* layer.c.in: layer prob: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void fact_prob_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    fact_prob(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer prob: the entry point with the arguments of every sg_layer's run */
@@ -8209,6 +8335,78 @@ void fact_forward(const float *in, float *out, const float *packed, float *arena
         FC_OUT = 0,            /* the output of fc */
         PROB_W = 244048,       /* the packed weights of prob */
     };
+    fact_stem(in, arena + STEM_OUT, packed, NULL);
+    fact_f1(arena + STEM_OUT, arena + F1_OUT, packed + F1_W, arena + F1_SCRATCH);
+    fact_f2(arena + F1_OUT, arena + F2_OUT, packed + F2_W, arena + F2_SCRATCH);
+    fact_f3(arena + F2_OUT, arena + F3_OUT, packed + F3_W, NULL);
+    fact_f4(arena + F3_OUT, arena + F4_OUT, packed + F4_W, arena + F4_SCRATCH);
+    fact_b1(arena + F4_OUT, arena + B1_OUT, packed + B1_W, arena + B1_SCRATCH);
+    fact_t2(arena + B1_OUT, arena + T2_OUT, packed + T2_W, arena + T2_SCRATCH);
+    fact_f5(arena + T2_OUT, arena + F5_OUT, packed + F5_W, arena + F5_SCRATCH);
+    fact_f6(arena + F5_OUT, arena + F6_OUT, packed + F6_W, NULL);
+    fact_b2(arena + F6_OUT, arena + B2_OUT, packed + B2_W, arena + B2_SCRATCH);
+    fact_f7(arena + B2_OUT, arena + F7_OUT, packed + F7_W, arena + F7_SCRATCH);
+    fact_t3(arena + F7_OUT, arena + T3_OUT, packed + T3_W, arena + T3_SCRATCH);
+    fact_f8(arena + T3_OUT, arena + F8_OUT, packed + F8_W, arena + F8_SCRATCH);
+    fact_b3(arena + F8_OUT, arena + B3_OUT, packed + B3_W, arena + B3_SCRATCH);
+    fact_f9(arena + B3_OUT, arena + F9_OUT, packed + F9_W, arena + F9_SCRATCH);
+    fact_pool(arena + F9_OUT, arena + POOL_OUT, packed + POOL_W, NULL);
+    fact_fc(arena + POOL_OUT, arena + FC_OUT, packed + FC_W, NULL);
+    fact_prob(arena + FC_OUT, out, packed + PROB_W, NULL);
+}
+
+/* net.c.in: the whole net: on the caller's threads, every layer in turn, each split layer's bands shared by its tasks */
+void fact_forward_par(const float *in, float *out, const float *packed, float *arena, const sg_par *par)
+{
+    enum {
+        STEM_OUT = 0,          /* the output of stem */
+        F1_W = 1792,           /* the packed weights of f1 */
+        F1_OUT = 65536,        /* the output of f1 */
+        F1_SCRATCH = 131072,   /* the scratch of f1 */
+        F2_W = 6592,           /* the packed weights of f2 */
+        F2_OUT = 0,            /* the output of f2 */
+        F2_SCRATCH = 131072,   /* the scratch of f2 */
+        F3_W = 16128,          /* the packed weights of f3 */
+        F3_OUT = 65536,        /* the output of f3 */
+        F4_W = 17728,          /* the packed weights of f4 */
+        F4_OUT = 0,            /* the output of f4 */
+        F4_SCRATCH = 131072,   /* the scratch of f4 */
+        B1_W = 19200,          /* the packed weights of b1 */
+        B1_OUT = 65536,        /* the output of b1 */
+        B1_SCRATCH = 131072,   /* the scratch of b1 */
+        T2_W = 24640,          /* the packed weights of t2 */
+        T2_OUT = 0,            /* the output of t2 */
+        T2_SCRATCH = 32768,    /* the scratch of t2 */
+        F5_W = 33600,          /* the packed weights of f5 */
+        F5_OUT = 32768,        /* the output of f5 */
+        F5_SCRATCH = 65536,    /* the scratch of f5 */
+        F6_W = 42432,          /* the packed weights of f6 */
+        F6_OUT = 0,            /* the output of f6 */
+        B2_W = 44096,          /* the packed weights of b2 */
+        B2_OUT = 32768,        /* the output of b2 */
+        B2_SCRATCH = 65536,    /* the scratch of b2 */
+        F7_W = 63168,          /* the packed weights of f7 */
+        F7_OUT = 0,            /* the output of f7 */
+        F7_SCRATCH = 65536,    /* the scratch of f7 */
+        T3_W = 83008,          /* the packed weights of t3 */
+        T3_OUT = 32768,        /* the output of t3 */
+        T3_SCRATCH = 49152,    /* the scratch of t3 */
+        F8_W = 117312,         /* the packed weights of f8 */
+        F8_OUT = 0,            /* the output of f8 */
+        F8_SCRATCH = 16384,    /* the scratch of f8 */
+        B3_W = 132416,         /* the packed weights of b3 */
+        B3_OUT = 16384,        /* the output of b3 */
+        B3_SCRATCH = 32768,    /* the scratch of b3 */
+        F9_W = 203328,         /* the packed weights of f9 */
+        F9_OUT = 0,            /* the output of f9 */
+        F9_SCRATCH = 32768,    /* the scratch of f9 */
+        POOL_W = 241472,       /* the packed weights of pool */
+        POOL_OUT = 16384,      /* the output of pool */
+        FC_W = 241472,         /* the packed weights of fc */
+        FC_OUT = 0,            /* the output of fc */
+        PROB_W = 244048,       /* the packed weights of prob */
+    };
+    (void)par;
     fact_stem(in, arena + STEM_OUT, packed, NULL);
     fact_f1(arena + STEM_OUT, arena + F1_OUT, packed + F1_W, arena + F1_SCRATCH);
     fact_f2(arena + F1_OUT, arena + F2_OUT, packed + F2_W, arena + F2_SCRATCH);

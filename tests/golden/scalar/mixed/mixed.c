@@ -724,6 +724,13 @@ void mixed_m1(const float *restrict in, float *restrict out, const float *restri
     (void)scratch;
 }
 
+/* layer.c.in: layer m1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mixed_m1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mixed_m1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m1: the entry point with the arguments of every sg_layer's run */
 static void Run_m1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -961,6 +968,13 @@ void mixed_m2(const float *restrict in, float *restrict out, const float *restri
 {
     Pw_m2_4x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer m2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mixed_m2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mixed_m2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m2: the entry point with the arguments of every sg_layer's run */
@@ -1610,6 +1624,13 @@ void mixed_m3(const float *restrict in, float *restrict out, const float *restri
     Pw_m3_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mixed_m3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mixed_m3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m3: the entry point with the arguments of every sg_layer's run */
 static void Run_m3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2019,6 +2040,13 @@ void mixed_m4(const float *restrict in, float *restrict out, const float *restri
     Up_m4_S3_8c1p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer m4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mixed_m4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mixed_m4(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m4: the entry point with the arguments of every sg_layer's run */
 static void Run_m4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2150,6 +2178,13 @@ void mixed_m5(const float *restrict in, float *restrict out, const float *restri
     (void)scratch;
 }
 
+/* layer.c.in: layer m5: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mixed_m5_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mixed_m5(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m5: the entry point with the arguments of every sg_layer's run */
 static void Run_m5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2272,6 +2307,13 @@ void mixed_m6(const float *restrict in, float *restrict out, const float *restri
 {
     Up_m6_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer m6: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mixed_m6_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mixed_m6(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m6: the entry point with the arguments of every sg_layer's run */
@@ -2637,6 +2679,13 @@ void mixed_m7(const float *restrict in, float *restrict out, const float *restri
     };
     Dw_m7_S1_8c1p(in, scratch, packed);
     Pw_m7_S2_4x2(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer m7: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mixed_m7_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mixed_m7(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m7: the entry point with the arguments of every sg_layer's run */
@@ -3012,6 +3061,13 @@ void mixed_m8(const float *restrict in, float *restrict out, const float *restri
     Pw_m8_S2_4x4(scratch, out, packed + S2_W, in);
 }
 
+/* layer.c.in: layer m8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mixed_m8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mixed_m8(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m8: the entry point with the arguments of every sg_layer's run */
 static void Run_m8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3160,6 +3216,13 @@ void mixed_m9(const float *restrict in, const float *restrict skip, float *restr
     (void)scratch;
 }
 
+/* layer.c.in: layer m9: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mixed_m9_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mixed_m9(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer m9: the entry point with the arguments of every sg_layer's run */
 static void Run_m9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3239,6 +3302,13 @@ void mixed_m10(const float *restrict in, float *restrict out, const float *restr
 {
     Dw_m10_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer m10: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mixed_m10_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mixed_m10(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m10: the entry point with the arguments of every sg_layer's run */
@@ -3704,6 +3774,13 @@ void mixed_m11(const float *restrict in, float *restrict out, const float *restr
 {
     Dw_m11_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer m11: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mixed_m11_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mixed_m11(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m11: the entry point with the arguments of every sg_layer's run */
@@ -4276,6 +4353,13 @@ void mixed_m12(const float *restrict in, float *restrict out, const float *restr
     Up_m12_S3_8c1p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer m12: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mixed_m12_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mixed_m12(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m12: the entry point with the arguments of every sg_layer's run */
 static void Run_m12(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4513,6 +4597,13 @@ void mixed_m13(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_m13_4x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer m13: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mixed_m13_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mixed_m13(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m13: the entry point with the arguments of every sg_layer's run */
@@ -4804,6 +4895,56 @@ void mixed_forward(const float *in, float *out, const float *packed, float *aren
         M12_SCRATCH = 0,     /* the scratch of m12 */
         M13_W = 5616,        /* the packed weights of m13 */
     };
+    mixed_m1(in, arena + M1_OUT, packed, NULL);
+    mixed_m2(arena + M1_OUT, arena + M2_OUT, packed + M2_W, NULL);
+    mixed_m3(arena + M2_OUT, arena + M3_OUT, packed + M3_W, arena + M3_SCRATCH);
+    mixed_m4(arena + M3_OUT, arena + M4_OUT, packed + M4_W, arena + M4_SCRATCH);
+    mixed_m5(arena + M4_OUT, arena + M5_OUT, packed + M5_W, NULL);
+    mixed_m6(arena + M5_OUT, arena + M6_OUT, packed + M6_W, NULL);
+    mixed_m7(arena + M6_OUT, arena + M7_OUT, packed + M7_W, arena + M7_SCRATCH);
+    mixed_m8(arena + M7_OUT, arena + M8_OUT, packed + M8_W, arena + M8_SCRATCH);
+    mixed_m9(arena + M8_OUT, arena + M7_OUT, arena + M9_OUT, packed + M9_W, NULL);
+    mixed_m10(arena + M9_OUT, arena + M10_OUT, packed + M10_W, NULL);
+    mixed_m11(arena + M10_OUT, arena + M11_OUT, packed + M11_W, NULL);
+    mixed_m12(arena + M11_OUT, arena + M12_OUT, packed + M12_W, arena + M12_SCRATCH);
+    mixed_m13(arena + M12_OUT, out, packed + M13_W, NULL);
+}
+
+/* net.c.in: the whole net: on the caller's threads, every layer in turn, each split layer's bands shared by its tasks */
+void mixed_forward_par(const float *in, float *out, const float *packed, float *arena, const sg_par *par)
+{
+    enum {
+        M1_OUT = 3328,       /* the output of m1 */
+        M2_W = 144,          /* the packed weights of m2 */
+        M2_OUT = 0,          /* the output of m2 */
+        M3_W = 400,          /* the packed weights of m3 */
+        M3_OUT = 3328,       /* the output of m3 */
+        M3_SCRATCH = 4672,   /* the scratch of m3 */
+        M4_W = 1280,         /* the packed weights of m4 */
+        M4_OUT = 0,          /* the output of m4 */
+        M4_SCRATCH = 1344,   /* the scratch of m4 */
+        M5_W = 2368,         /* the packed weights of m5 */
+        M5_OUT = 4688,       /* the output of m5 */
+        M6_W = 2544,         /* the packed weights of m6 */
+        M6_OUT = 0,          /* the output of m6 */
+        M7_W = 2784,         /* the packed weights of m7 */
+        M7_OUT = 9376,       /* the output of m7 */
+        M7_SCRATCH = 4688,   /* the scratch of m7 */
+        M8_W = 3088,         /* the packed weights of m8 */
+        M8_OUT = 0,          /* the output of m8 */
+        M8_SCRATCH = 3120,   /* the scratch of m8 */
+        M9_W = 3488,         /* the packed weights of m9 */
+        M9_OUT = 3120,       /* the output of m9 */
+        M10_W = 3760,        /* the packed weights of m10 */
+        M10_OUT = 0,         /* the output of m10 */
+        M11_W = 4016,        /* the packed weights of m11 */
+        M11_OUT = 1872,      /* the output of m11 */
+        M12_W = 4816,        /* the packed weights of m12 */
+        M12_OUT = 288,       /* the output of m12 */
+        M12_SCRATCH = 0,     /* the scratch of m12 */
+        M13_W = 5616,        /* the packed weights of m13 */
+    };
+    (void)par;
     mixed_m1(in, arena + M1_OUT, packed, NULL);
     mixed_m2(arena + M1_OUT, arena + M2_OUT, packed + M2_W, NULL);
     mixed_m3(arena + M2_OUT, arena + M3_OUT, packed + M3_W, arena + M3_SCRATCH);

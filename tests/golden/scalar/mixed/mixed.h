@@ -2,7 +2,9 @@
  *
  * 13 layers, 396.0k MACs, 6694 parameters.
  * Per layer L: N_L_pack() repacks the TFLite-layout weights (sg_weights)
- * once; N_L() runs the layer.  Shapes and buffer sizes are the macros below.
+ * once; N_L() runs the layer, N_L_par() the same on the caller's threads
+ * (sg_par, at most MIXED_MAX_THREADS; NULL: this thread), bit for bit alike.
+ * Shapes and buffer sizes are the macros below.
  */
 #ifndef MIXED_GENERATED_H
 #define MIXED_GENERATED_H
@@ -14,6 +16,8 @@ extern "C" {
 #endif
 
 #define MIXED_LAYER_COUNT 13
+/* the workers the scratch sizes below hold room for (make gen THREADS=n) */
+#define MIXED_MAX_THREADS 1
 
 /* layer 1 "m1": dwconv 15x13x7 -> 15x13x14 */
 #define MIXED_M1_IN_H 15
@@ -26,6 +30,7 @@ extern "C" {
 #define MIXED_M1_SCRATCH_FLOATS 0
 void mixed_m1_pack(const sg_weights *w, float *packed);
 void mixed_m1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mixed_m1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 2 "m2": pwconv 15x13x14 -> 15x13x17 */
 #define MIXED_M2_IN_H 15
@@ -38,6 +43,7 @@ void mixed_m1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MIXED_M2_SCRATCH_FLOATS 0
 void mixed_m2_pack(const sg_weights *w, float *packed);
 void mixed_m2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mixed_m2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 3 "m3": separable 15x13x17 -> 8x7x24 */
 #define MIXED_M3_IN_H 15
@@ -50,6 +56,7 @@ void mixed_m2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MIXED_M3_SCRATCH_FLOATS 952
 void mixed_m3_pack(const sg_weights *w, float *packed);
 void mixed_m3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mixed_m3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 4 "m4": bottleneck 8x7x24 -> 8x7x24 */
 #define MIXED_M4_IN_H 8
@@ -62,6 +69,7 @@ void mixed_m3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MIXED_M4_SCRATCH_FLOATS 768
 void mixed_m4_pack(const sg_weights *w, float *packed);
 void mixed_m4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mixed_m4_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 5 "m5": pwconv 8x7x24 -> 8x7x24 */
 #define MIXED_M5_IN_H 8
@@ -74,6 +82,7 @@ void mixed_m4(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MIXED_M5_SCRATCH_FLOATS 0
 void mixed_m5_pack(const sg_weights *w, float *packed);
 void mixed_m5(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mixed_m5_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 6 "m6": dwdeconv 8x7x24 -> 15x13x24 */
 #define MIXED_M6_IN_H 8
@@ -86,6 +95,7 @@ void mixed_m5(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MIXED_M6_SCRATCH_FLOATS 0
 void mixed_m6_pack(const sg_weights *w, float *packed);
 void mixed_m6(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mixed_m6_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 7 "m7": separable 15x13x24 -> 15x13x16 */
 #define MIXED_M7_IN_H 15
@@ -98,6 +108,7 @@ void mixed_m6(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MIXED_M7_SCRATCH_FLOATS 4680
 void mixed_m7_pack(const sg_weights *w, float *packed);
 void mixed_m7(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mixed_m7_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 8 "m8": separable 15x13x16 -> 15x13x16 */
 #define MIXED_M8_IN_H 15
@@ -110,6 +121,7 @@ void mixed_m7(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MIXED_M8_SCRATCH_FLOATS 3120
 void mixed_m8_pack(const sg_weights *w, float *packed);
 void mixed_m8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mixed_m8_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 9 "m9": pwconv 15x13x16 -> 15x13x16 */
 #define MIXED_M9_IN_H 15
@@ -122,6 +134,7 @@ void mixed_m8(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define MIXED_M9_SCRATCH_FLOATS 0
 void mixed_m9_pack(const sg_weights *w, float *packed);
 void mixed_m9(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mixed_m9_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 10 "m10": dwconv 15x13x16 -> 13x9x16 */
 #define MIXED_M10_IN_H 15
@@ -134,6 +147,7 @@ void mixed_m9(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float 
 #define MIXED_M10_SCRATCH_FLOATS 0
 void mixed_m10_pack(const sg_weights *w, float *packed);
 void mixed_m10(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mixed_m10_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 11 "m11": dwconv 13x9x16 -> 5x3x16 */
 #define MIXED_M11_IN_H 13
@@ -146,6 +160,7 @@ void mixed_m10(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MIXED_M11_SCRATCH_FLOATS 0
 void mixed_m11_pack(const sg_weights *w, float *packed);
 void mixed_m11(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mixed_m11_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 12 "m12": bottleneck 5x3x16 -> 5x3x16 */
 #define MIXED_M12_IN_H 5
@@ -158,6 +173,7 @@ void mixed_m11(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MIXED_M12_SCRATCH_FLOATS 288
 void mixed_m12_pack(const sg_weights *w, float *packed);
 void mixed_m12(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mixed_m12_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 13 "m13": pwconv 5x3x16 -> 5x3x65 */
 #define MIXED_M13_IN_H 5
@@ -170,6 +186,7 @@ void mixed_m12(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MIXED_M13_SCRATCH_FLOATS 0
 void mixed_m13_pack(const sg_weights *w, float *packed);
 void mixed_m13(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void mixed_m13_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* The whole net (one chain).  mixed_pack() packs every layer's
  * weights (w[i]: layer i's sg_weights) once into packed; mixed_forward()
@@ -187,6 +204,8 @@ void mixed_m13(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define MIXED_ARENA_FLOATS 12496
 void mixed_pack(const sg_weights w[MIXED_LAYER_COUNT], float *packed);
 void mixed_forward(const float *in, float *out, const float *packed, float *arena);
+/* mixed_forward on the caller's threads (SPEC 11): the same output bit for bit */
+void mixed_forward_par(const float *in, float *out, const float *packed, float *arena, const sg_par *par);
 
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer mixed_layers[MIXED_LAYER_COUNT];

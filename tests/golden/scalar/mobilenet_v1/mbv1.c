@@ -253,6 +253,13 @@ void mbv1_stem(const float *restrict in, float *restrict out, const float *restr
     (void)scratch;
 }
 
+/* layer.c.in: layer stem: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv1_stem_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv1_stem(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer stem: the entry point with the arguments of every sg_layer's run */
 static void Run_stem(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -668,6 +675,13 @@ void mbv1_b1(const float *restrict in, float *restrict out, const float *restric
     Pw_b1_P112_4x4(scratch, out + 111 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer b1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv1_b1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv1_b1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer b1: the entry point with the arguments of every sg_layer's run */
 static void Run_b1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1016,6 +1030,13 @@ void mbv1_b2(const float *restrict in, float *restrict out, const float *restric
     Pw_b2_P56_4x4(scratch, out + 54 * OUT_ROW, packed + S2_W);
     Dw_b2_R2N1_8c1p(in, scratch, packed, 55);
     Pw_b2_P56_4x4(scratch, out + 55 * OUT_ROW, packed + S2_W);
+}
+
+/* layer.c.in: layer b2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv1_b2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv1_b2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer b2: the entry point with the arguments of every sg_layer's run */
@@ -1381,6 +1402,13 @@ void mbv1_b3(const float *restrict in, float *restrict out, const float *restric
     Pw_b3_P56_4x4(scratch, out + 55 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer b3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv1_b3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv1_b3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer b3: the entry point with the arguments of every sg_layer's run */
 static void Run_b3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1729,6 +1757,13 @@ void mbv1_b4(const float *restrict in, float *restrict out, const float *restric
     Pw_b4_P28_4x4(scratch, out + 26 * OUT_ROW, packed + S2_W);
     Dw_b4_R2N1_8c1p(in, scratch, packed, 27);
     Pw_b4_P28_4x4(scratch, out + 27 * OUT_ROW, packed + S2_W);
+}
+
+/* layer.c.in: layer b4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv1_b4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv1_b4(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer b4: the entry point with the arguments of every sg_layer's run */
@@ -2094,6 +2129,13 @@ void mbv1_b5(const float *restrict in, float *restrict out, const float *restric
     Pw_b5_P28_4x4(scratch, out + 27 * OUT_ROW, packed + S2_W);
 }
 
+/* layer.c.in: layer b5: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv1_b5_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv1_b5(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer b5: the entry point with the arguments of every sg_layer's run */
 static void Run_b5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2318,6 +2360,13 @@ void mbv1_b6(const float *restrict in, float *restrict out, const float *restric
     };
     Dw_b6_S1_8c1p(in, scratch, packed);
     Pw_b6_S2_4x4(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer b6: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv1_b6_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv1_b6(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer b6: the entry point with the arguments of every sg_layer's run */
@@ -2663,6 +2712,13 @@ void mbv1_b7(const float *restrict in, float *restrict out, const float *restric
     Pw_b7_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b7: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv1_b7_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv1_b7(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer b7: the entry point with the arguments of every sg_layer's run */
 static void Run_b7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3004,6 +3060,13 @@ void mbv1_b8(const float *restrict in, float *restrict out, const float *restric
     };
     Dw_b8_S1_8c1p(in, scratch, packed);
     Pw_b8_S2_4x4(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer b8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv1_b8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv1_b8(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer b8: the entry point with the arguments of every sg_layer's run */
@@ -3349,6 +3412,13 @@ void mbv1_b9(const float *restrict in, float *restrict out, const float *restric
     Pw_b9_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b9: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv1_b9_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv1_b9(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer b9: the entry point with the arguments of every sg_layer's run */
 static void Run_b9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3690,6 +3760,13 @@ void mbv1_b10(const float *restrict in, float *restrict out, const float *restri
     };
     Dw_b10_S1_8c1p(in, scratch, packed);
     Pw_b10_S2_4x4(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer b10: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv1_b10_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv1_b10(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer b10: the entry point with the arguments of every sg_layer's run */
@@ -4035,6 +4112,13 @@ void mbv1_b11(const float *restrict in, float *restrict out, const float *restri
     Pw_b11_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b11: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv1_b11_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv1_b11(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer b11: the entry point with the arguments of every sg_layer's run */
 static void Run_b11(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4283,6 +4367,13 @@ void mbv1_b12(const float *restrict in, float *restrict out, const float *restri
     };
     Dw_b12_S1_8c1p(in, scratch, packed);
     Pw_b12_S2_4x4(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer b12: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv1_b12_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv1_b12(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer b12: the entry point with the arguments of every sg_layer's run */
@@ -4652,6 +4743,13 @@ void mbv1_b13(const float *restrict in, float *restrict out, const float *restri
     Pw_b13_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer b13: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv1_b13_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv1_b13(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer b13: the entry point with the arguments of every sg_layer's run */
 static void Run_b13(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4701,6 +4799,13 @@ void mbv1_pool(const float *restrict in, float *restrict out, const float *restr
     Gpool_pool_8c1p(in, out);
     (void)packed;
     (void)scratch;
+}
+
+/* layer.c.in: layer pool: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv1_pool_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv1_pool(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer pool: the entry point with the arguments of every sg_layer's run */
@@ -4776,6 +4881,13 @@ void mbv1_fc(const float *restrict in, float *restrict out, const float *restric
     (void)scratch;
 }
 
+/* layer.c.in: layer fc: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv1_fc_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv1_fc(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer fc: the entry point with the arguments of every sg_layer's run */
 static void Run_fc(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4828,6 +4940,13 @@ void mbv1_prob(const float *restrict in, float *restrict out, const float *restr
     Softmax_prob_1000c1p(in, out);
     (void)packed;
     (void)scratch;
+}
+
+/* layer.c.in: layer prob: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv1_prob_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv1_prob(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer prob: the entry point with the arguments of every sg_layer's run */
@@ -5187,6 +5306,76 @@ void mbv1_forward(const float *in, float *out, const float *packed, float *arena
         FC_OUT = 0,             /* the output of fc */
         PROB_W = 4221040,       /* the packed weights of prob */
     };
+    mbv1_stem(in, arena + STEM_OUT, packed, NULL);
+    mbv1_b1(arena + STEM_OUT, arena + B1_OUT, packed + B1_W, arena + B1_SCRATCH);
+    mbv1_b2(arena + B1_OUT, arena + B2_OUT, packed + B2_W, arena + B2_SCRATCH);
+    mbv1_b3(arena + B2_OUT, arena + B3_OUT, packed + B3_W, arena + B3_SCRATCH);
+    mbv1_b4(arena + B3_OUT, arena + B4_OUT, packed + B4_W, arena + B4_SCRATCH);
+    mbv1_b5(arena + B4_OUT, arena + B5_OUT, packed + B5_W, arena + B5_SCRATCH);
+    mbv1_b6(arena + B5_OUT, arena + B6_OUT, packed + B6_W, arena + B6_SCRATCH);
+    mbv1_b7(arena + B6_OUT, arena + B7_OUT, packed + B7_W, arena + B7_SCRATCH);
+    mbv1_b8(arena + B7_OUT, arena + B8_OUT, packed + B8_W, arena + B8_SCRATCH);
+    mbv1_b9(arena + B8_OUT, arena + B9_OUT, packed + B9_W, arena + B9_SCRATCH);
+    mbv1_b10(arena + B9_OUT, arena + B10_OUT, packed + B10_W, arena + B10_SCRATCH);
+    mbv1_b11(arena + B10_OUT, arena + B11_OUT, packed + B11_W, arena + B11_SCRATCH);
+    mbv1_b12(arena + B11_OUT, arena + B12_OUT, packed + B12_W, arena + B12_SCRATCH);
+    mbv1_b13(arena + B12_OUT, arena + B13_OUT, packed + B13_W, arena + B13_SCRATCH);
+    mbv1_pool(arena + B13_OUT, arena + POOL_OUT, packed + POOL_W, NULL);
+    mbv1_fc(arena + POOL_OUT, arena + FC_OUT, packed + FC_W, NULL);
+    mbv1_prob(arena + FC_OUT, out, packed + PROB_W, NULL);
+}
+
+/* net.c.in: the whole net: on the caller's threads, every layer in turn, each split layer's bands shared by its tasks */
+void mbv1_forward_par(const float *in, float *out, const float *packed, float *arena, const sg_par *par)
+{
+    enum {
+        STEM_OUT = 802816,      /* the output of stem */
+        B1_W = 896,             /* the packed weights of b1 */
+        B1_OUT = 0,             /* the output of b1 */
+        B1_SCRATCH = 1204224,   /* the scratch of b1 */
+        B2_W = 3328,            /* the packed weights of b2 */
+        B2_OUT = 802816,        /* the output of b2 */
+        B2_SCRATCH = 1204224,   /* the scratch of b2 */
+        B3_W = 12288,           /* the packed weights of b3 */
+        B3_OUT = 0,             /* the output of b3 */
+        B3_SCRATCH = 401408,    /* the scratch of b3 */
+        B4_W = 30080,           /* the packed weights of b4 */
+        B4_OUT = 401408,        /* the output of b4 */
+        B4_SCRATCH = 602112,    /* the scratch of b4 */
+        B5_W = 64384,           /* the packed weights of b5 */
+        B5_OUT = 0,             /* the output of b5 */
+        B5_SCRATCH = 200704,    /* the scratch of b5 */
+        B6_W = 132736,          /* the packed weights of b6 */
+        B6_OUT = 200704,        /* the output of b6 */
+        B6_SCRATCH = 301056,    /* the scratch of b6 */
+        B7_W = 266880,          /* the packed weights of b7 */
+        B7_OUT = 0,             /* the output of b7 */
+        B7_SCRATCH = 100352,    /* the scratch of b7 */
+        B8_W = 534656,          /* the packed weights of b8 */
+        B8_OUT = 100352,        /* the output of b8 */
+        B8_SCRATCH = 200704,    /* the scratch of b8 */
+        B9_W = 802432,          /* the packed weights of b9 */
+        B9_OUT = 0,             /* the output of b9 */
+        B9_SCRATCH = 200704,    /* the scratch of b9 */
+        B10_W = 1070208,        /* the packed weights of b10 */
+        B10_OUT = 100352,       /* the output of b10 */
+        B10_SCRATCH = 200704,   /* the scratch of b10 */
+        B11_W = 1337984,        /* the packed weights of b11 */
+        B11_OUT = 0,            /* the output of b11 */
+        B11_SCRATCH = 200704,   /* the scratch of b11 */
+        B12_W = 1605760,        /* the packed weights of b12 */
+        B12_OUT = 100352,       /* the output of b12 */
+        B12_SCRATCH = 150528,   /* the scratch of b12 */
+        B13_W = 2136192,        /* the packed weights of b13 */
+        B13_OUT = 0,            /* the output of b13 */
+        B13_SCRATCH = 50176,    /* the scratch of b13 */
+        POOL_W = 3196032,       /* the packed weights of pool */
+        POOL_OUT = 50176,       /* the output of pool */
+        FC_W = 3196032,         /* the packed weights of fc */
+        FC_OUT = 0,             /* the output of fc */
+        PROB_W = 4221040,       /* the packed weights of prob */
+    };
+    (void)par;
     mbv1_stem(in, arena + STEM_OUT, packed, NULL);
     mbv1_b1(arena + STEM_OUT, arena + B1_OUT, packed + B1_W, arena + B1_SCRATCH);
     mbv1_b2(arena + B1_OUT, arena + B2_OUT, packed + B2_W, arena + B2_SCRATCH);

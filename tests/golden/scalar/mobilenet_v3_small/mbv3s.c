@@ -253,6 +253,13 @@ void mbv3s_stem(const float *restrict in, float *restrict out, const float *rest
     (void)scratch;
 }
 
+/* layer.c.in: layer stem: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_stem_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_stem(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer stem: the entry point with the arguments of every sg_layer's run */
 static void Run_stem(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -399,6 +406,13 @@ void mbv3s_d1(const float *restrict in, float *restrict out, const float *restri
 {
     Dw_d1_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer d1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_d1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_d1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer d1: the entry point with the arguments of every sg_layer's run */
@@ -560,6 +574,13 @@ void mbv3s_q1(const float *restrict in, float *restrict out, const float *restri
     Scale_q1_S4_16c1p(in, out, scratch + S3_OUT);
 }
 
+/* layer.c.in: layer q1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_q1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_q1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer q1: the entry point with the arguments of every sg_layer's run */
 static void Run_q1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -654,6 +675,13 @@ void mbv3s_p1(const float *restrict in, float *restrict out, const float *restri
 {
     Pw_p1_4x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer p1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_p1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_p1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer p1: the entry point with the arguments of every sg_layer's run */
@@ -754,6 +782,13 @@ void mbv3s_e2(const float *restrict in, float *restrict out, const float *restri
 {
     Pw_e2_4x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_e2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_e2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e2: the entry point with the arguments of every sg_layer's run */
@@ -904,6 +939,13 @@ void mbv3s_d2(const float *restrict in, float *restrict out, const float *restri
     (void)scratch;
 }
 
+/* layer.c.in: layer d2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_d2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_d2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d2: the entry point with the arguments of every sg_layer's run */
 static void Run_d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -998,6 +1040,13 @@ void mbv3s_p2(const float *restrict in, float *restrict out, const float *restri
 {
     Pw_p2_4x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer p2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_p2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_p2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer p2: the entry point with the arguments of every sg_layer's run */
@@ -1098,6 +1147,13 @@ void mbv3s_e3(const float *restrict in, float *restrict out, const float *restri
 {
     Pw_e3_4x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_e3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_e3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e3: the entry point with the arguments of every sg_layer's run */
@@ -1365,6 +1421,13 @@ void mbv3s_d3(const float *restrict in, float *restrict out, const float *restri
     (void)scratch;
 }
 
+/* layer.c.in: layer d3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_d3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_d3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d3: the entry point with the arguments of every sg_layer's run */
 static void Run_d3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1465,6 +1528,13 @@ void mbv3s_p3(const float *restrict in, const float *restrict skip, float *restr
     (void)scratch;
 }
 
+/* layer.c.in: layer p3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_p3_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_p3(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer p3: the entry point with the arguments of every sg_layer's run */
 static void Run_p3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1562,6 +1632,13 @@ void mbv3s_e4(const float *restrict in, float *restrict out, const float *restri
 {
     Pw_e4_4x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_e4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_e4(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e4: the entry point with the arguments of every sg_layer's run */
@@ -1924,6 +2001,13 @@ void mbv3s_d4(const float *restrict in, float *restrict out, const float *restri
     (void)scratch;
 }
 
+/* layer.c.in: layer d4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_d4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_d4(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d4: the entry point with the arguments of every sg_layer's run */
 static void Run_d4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2083,6 +2167,13 @@ void mbv3s_q4(const float *restrict in, float *restrict out, const float *restri
     Scale_q4_S4_96c1p(in, out, scratch + S3_OUT);
 }
 
+/* layer.c.in: layer q4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_q4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_q4(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer q4: the entry point with the arguments of every sg_layer's run */
 static void Run_q4(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2177,6 +2268,13 @@ void mbv3s_p4(const float *restrict in, float *restrict out, const float *restri
 {
     Pw_p4_4x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer p4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_p4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_p4(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer p4: the entry point with the arguments of every sg_layer's run */
@@ -2277,6 +2375,13 @@ void mbv3s_e5(const float *restrict in, float *restrict out, const float *restri
 {
     Pw_e5_4x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e5: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_e5_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_e5(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e5: the entry point with the arguments of every sg_layer's run */
@@ -3156,6 +3261,13 @@ void mbv3s_d5(const float *restrict in, float *restrict out, const float *restri
     (void)scratch;
 }
 
+/* layer.c.in: layer d5: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_d5_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_d5(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d5: the entry point with the arguments of every sg_layer's run */
 static void Run_d5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3315,6 +3427,13 @@ void mbv3s_q5(const float *restrict in, float *restrict out, const float *restri
     Scale_q5_S4_240c1p(in, out, scratch + S3_OUT);
 }
 
+/* layer.c.in: layer q5: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_q5_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_q5(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer q5: the entry point with the arguments of every sg_layer's run */
 static void Run_q5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3415,6 +3534,13 @@ void mbv3s_p5(const float *restrict in, const float *restrict skip, float *restr
     (void)scratch;
 }
 
+/* layer.c.in: layer p5: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_p5_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_p5(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer p5: the entry point with the arguments of every sg_layer's run */
 static void Run_p5(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3512,6 +3638,13 @@ void mbv3s_e6(const float *restrict in, float *restrict out, const float *restri
 {
     Pw_e6_4x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e6: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_e6_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_e6(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e6: the entry point with the arguments of every sg_layer's run */
@@ -4391,6 +4524,13 @@ void mbv3s_d6(const float *restrict in, float *restrict out, const float *restri
     (void)scratch;
 }
 
+/* layer.c.in: layer d6: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_d6_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_d6(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d6: the entry point with the arguments of every sg_layer's run */
 static void Run_d6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4550,6 +4690,13 @@ void mbv3s_q6(const float *restrict in, float *restrict out, const float *restri
     Scale_q6_S4_240c1p(in, out, scratch + S3_OUT);
 }
 
+/* layer.c.in: layer q6: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_q6_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_q6(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer q6: the entry point with the arguments of every sg_layer's run */
 static void Run_q6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4650,6 +4797,13 @@ void mbv3s_p6(const float *restrict in, const float *restrict skip, float *restr
     (void)scratch;
 }
 
+/* layer.c.in: layer p6: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_p6_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_p6(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer p6: the entry point with the arguments of every sg_layer's run */
 static void Run_p6(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4747,6 +4901,13 @@ void mbv3s_e7(const float *restrict in, float *restrict out, const float *restri
 {
     Pw_e7_4x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e7: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_e7_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_e7(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e7: the entry point with the arguments of every sg_layer's run */
@@ -5626,6 +5787,13 @@ void mbv3s_d7(const float *restrict in, float *restrict out, const float *restri
     (void)scratch;
 }
 
+/* layer.c.in: layer d7: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_d7_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_d7(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d7: the entry point with the arguments of every sg_layer's run */
 static void Run_d7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -5785,6 +5953,13 @@ void mbv3s_q7(const float *restrict in, float *restrict out, const float *restri
     Scale_q7_S4_120c1p(in, out, scratch + S3_OUT);
 }
 
+/* layer.c.in: layer q7: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_q7_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_q7(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer q7: the entry point with the arguments of every sg_layer's run */
 static void Run_q7(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -5879,6 +6054,13 @@ void mbv3s_p7(const float *restrict in, float *restrict out, const float *restri
 {
     Pw_p7_4x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer p7: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_p7_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_p7(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer p7: the entry point with the arguments of every sg_layer's run */
@@ -5979,6 +6161,13 @@ void mbv3s_e8(const float *restrict in, float *restrict out, const float *restri
 {
     Pw_e8_4x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_e8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_e8(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e8: the entry point with the arguments of every sg_layer's run */
@@ -6858,6 +7047,13 @@ void mbv3s_d8(const float *restrict in, float *restrict out, const float *restri
     (void)scratch;
 }
 
+/* layer.c.in: layer d8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_d8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_d8(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d8: the entry point with the arguments of every sg_layer's run */
 static void Run_d8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7017,6 +7213,13 @@ void mbv3s_q8(const float *restrict in, float *restrict out, const float *restri
     Scale_q8_S4_144c1p(in, out, scratch + S3_OUT);
 }
 
+/* layer.c.in: layer q8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_q8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_q8(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer q8: the entry point with the arguments of every sg_layer's run */
 static void Run_q8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7117,6 +7320,13 @@ void mbv3s_p8(const float *restrict in, const float *restrict skip, float *restr
     (void)scratch;
 }
 
+/* layer.c.in: layer p8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_p8_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_p8(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer p8: the entry point with the arguments of every sg_layer's run */
 static void Run_p8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7214,6 +7424,13 @@ void mbv3s_e9(const float *restrict in, float *restrict out, const float *restri
 {
     Pw_e9_4x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e9: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_e9_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_e9(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e9: the entry point with the arguments of every sg_layer's run */
@@ -7576,6 +7793,13 @@ void mbv3s_d9(const float *restrict in, float *restrict out, const float *restri
     (void)scratch;
 }
 
+/* layer.c.in: layer d9: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_d9_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_d9(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d9: the entry point with the arguments of every sg_layer's run */
 static void Run_d9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7735,6 +7959,13 @@ void mbv3s_q9(const float *restrict in, float *restrict out, const float *restri
     Scale_q9_S4_288c1p(in, out, scratch + S3_OUT);
 }
 
+/* layer.c.in: layer q9: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_q9_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_q9(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer q9: the entry point with the arguments of every sg_layer's run */
 static void Run_q9(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7851,6 +8082,13 @@ void mbv3s_p9(const float *restrict in, float *restrict out, const float *restri
 {
     Pw_p9_4x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer p9: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_p9_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_p9(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer p9: the entry point with the arguments of every sg_layer's run */
@@ -7974,6 +8212,13 @@ void mbv3s_e10(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e10_4x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e10: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_e10_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_e10(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e10: the entry point with the arguments of every sg_layer's run */
@@ -8853,6 +9098,13 @@ void mbv3s_d10(const float *restrict in, float *restrict out, const float *restr
     (void)scratch;
 }
 
+/* layer.c.in: layer d10: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_d10_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_d10(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d10: the entry point with the arguments of every sg_layer's run */
 static void Run_d10(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -9012,6 +9264,13 @@ void mbv3s_q10(const float *restrict in, float *restrict out, const float *restr
     Scale_q10_S4_576c1p(in, out, scratch + S3_OUT);
 }
 
+/* layer.c.in: layer q10: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_q10_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_q10(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer q10: the entry point with the arguments of every sg_layer's run */
 static void Run_q10(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -9135,6 +9394,13 @@ void mbv3s_p10(const float *restrict in, const float *restrict skip, float *rest
     (void)scratch;
 }
 
+/* layer.c.in: layer p10: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_p10_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_p10(in, skip, out, packed, scratch);
+}
+
 /* layer.c.in: layer p10: the entry point with the arguments of every sg_layer's run */
 static void Run_p10(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -9255,6 +9521,13 @@ void mbv3s_e11(const float *restrict in, float *restrict out, const float *restr
 {
     Pw_e11_4x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer e11: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_e11_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_e11(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer e11: the entry point with the arguments of every sg_layer's run */
@@ -10134,6 +10407,13 @@ void mbv3s_d11(const float *restrict in, float *restrict out, const float *restr
     (void)scratch;
 }
 
+/* layer.c.in: layer d11: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_d11_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_d11(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d11: the entry point with the arguments of every sg_layer's run */
 static void Run_d11(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -10293,6 +10573,13 @@ void mbv3s_q11(const float *restrict in, float *restrict out, const float *restr
     Scale_q11_S4_576c1p(in, out, scratch + S3_OUT);
 }
 
+/* layer.c.in: layer q11: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_q11_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_q11(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer q11: the entry point with the arguments of every sg_layer's run */
 static void Run_q11(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -10414,6 +10701,13 @@ void mbv3s_p11(const float *restrict in, const float *restrict skip, float *rest
 {
     Pw_p11_4x4(in, out, packed, skip);
     (void)scratch;
+}
+
+/* layer.c.in: layer p11: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_p11_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_p11(in, skip, out, packed, scratch);
 }
 
 /* layer.c.in: layer p11: the entry point with the arguments of every sg_layer's run */
@@ -10538,6 +10832,13 @@ void mbv3s_head(const float *restrict in, float *restrict out, const float *rest
     (void)scratch;
 }
 
+/* layer.c.in: layer head: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_head_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_head(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer head: the entry point with the arguments of every sg_layer's run */
 static void Run_head(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -10587,6 +10888,13 @@ void mbv3s_pool(const float *restrict in, float *restrict out, const float *rest
     Gpool_pool_8c1p(in, out);
     (void)packed;
     (void)scratch;
+}
+
+/* layer.c.in: layer pool: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_pool_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_pool(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer pool: the entry point with the arguments of every sg_layer's run */
@@ -10663,6 +10971,13 @@ void mbv3s_fc1(const float *restrict in, float *restrict out, const float *restr
     (void)scratch;
 }
 
+/* layer.c.in: layer fc1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_fc1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_fc1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer fc1: the entry point with the arguments of every sg_layer's run */
 static void Run_fc1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -10736,6 +11051,13 @@ void mbv3s_fc2(const float *restrict in, float *restrict out, const float *restr
     (void)scratch;
 }
 
+/* layer.c.in: layer fc2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_fc2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_fc2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer fc2: the entry point with the arguments of every sg_layer's run */
 static void Run_fc2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -10788,6 +11110,13 @@ void mbv3s_prob(const float *restrict in, float *restrict out, const float *rest
     Softmax_prob_1000c1p(in, out);
     (void)packed;
     (void)scratch;
+}
+
+/* layer.c.in: layer prob: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void mbv3s_prob_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    mbv3s_prob(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer prob: the entry point with the arguments of every sg_layer's run */
@@ -11735,6 +12064,162 @@ void mbv3s_forward(const float *in, float *out, const float *packed, float *aren
         FC2_OUT = 1024,        /* the output of fc2 */
         PROB_W = 2536912,      /* the packed weights of prob */
     };
+    mbv3s_stem(in, arena + STEM_OUT, packed, NULL);
+    mbv3s_d1(arena + STEM_OUT, arena + D1_OUT, packed + D1_W, NULL);
+    mbv3s_q1(arena + D1_OUT, arena + Q1_OUT, packed + Q1_W, arena + Q1_SCRATCH);
+    mbv3s_p1(arena + Q1_OUT, arena + P1_OUT, packed + P1_W, NULL);
+    mbv3s_e2(arena + P1_OUT, arena + E2_OUT, packed + E2_W, NULL);
+    mbv3s_d2(arena + E2_OUT, arena + D2_OUT, packed + D2_W, NULL);
+    mbv3s_p2(arena + D2_OUT, arena + P2_OUT, packed + P2_W, NULL);
+    mbv3s_e3(arena + P2_OUT, arena + E3_OUT, packed + E3_W, NULL);
+    mbv3s_d3(arena + E3_OUT, arena + D3_OUT, packed + D3_W, NULL);
+    mbv3s_p3(arena + D3_OUT, arena + P2_OUT, arena + P3_OUT, packed + P3_W, NULL);
+    mbv3s_e4(arena + P3_OUT, arena + E4_OUT, packed + E4_W, NULL);
+    mbv3s_d4(arena + E4_OUT, arena + D4_OUT, packed + D4_W, NULL);
+    mbv3s_q4(arena + D4_OUT, arena + Q4_OUT, packed + Q4_W, arena + Q4_SCRATCH);
+    mbv3s_p4(arena + Q4_OUT, arena + P4_OUT, packed + P4_W, NULL);
+    mbv3s_e5(arena + P4_OUT, arena + E5_OUT, packed + E5_W, NULL);
+    mbv3s_d5(arena + E5_OUT, arena + D5_OUT, packed + D5_W, NULL);
+    mbv3s_q5(arena + D5_OUT, arena + Q5_OUT, packed + Q5_W, arena + Q5_SCRATCH);
+    mbv3s_p5(arena + Q5_OUT, arena + P4_OUT, arena + P5_OUT, packed + P5_W, NULL);
+    mbv3s_e6(arena + P5_OUT, arena + E6_OUT, packed + E6_W, NULL);
+    mbv3s_d6(arena + E6_OUT, arena + D6_OUT, packed + D6_W, NULL);
+    mbv3s_q6(arena + D6_OUT, arena + Q6_OUT, packed + Q6_W, arena + Q6_SCRATCH);
+    mbv3s_p6(arena + Q6_OUT, arena + P5_OUT, arena + P6_OUT, packed + P6_W, NULL);
+    mbv3s_e7(arena + P6_OUT, arena + E7_OUT, packed + E7_W, NULL);
+    mbv3s_d7(arena + E7_OUT, arena + D7_OUT, packed + D7_W, NULL);
+    mbv3s_q7(arena + D7_OUT, arena + Q7_OUT, packed + Q7_W, arena + Q7_SCRATCH);
+    mbv3s_p7(arena + Q7_OUT, arena + P7_OUT, packed + P7_W, NULL);
+    mbv3s_e8(arena + P7_OUT, arena + E8_OUT, packed + E8_W, NULL);
+    mbv3s_d8(arena + E8_OUT, arena + D8_OUT, packed + D8_W, NULL);
+    mbv3s_q8(arena + D8_OUT, arena + Q8_OUT, packed + Q8_W, arena + Q8_SCRATCH);
+    mbv3s_p8(arena + Q8_OUT, arena + P7_OUT, arena + P8_OUT, packed + P8_W, NULL);
+    mbv3s_e9(arena + P8_OUT, arena + E9_OUT, packed + E9_W, NULL);
+    mbv3s_d9(arena + E9_OUT, arena + D9_OUT, packed + D9_W, NULL);
+    mbv3s_q9(arena + D9_OUT, arena + Q9_OUT, packed + Q9_W, arena + Q9_SCRATCH);
+    mbv3s_p9(arena + Q9_OUT, arena + P9_OUT, packed + P9_W, NULL);
+    mbv3s_e10(arena + P9_OUT, arena + E10_OUT, packed + E10_W, NULL);
+    mbv3s_d10(arena + E10_OUT, arena + D10_OUT, packed + D10_W, NULL);
+    mbv3s_q10(arena + D10_OUT, arena + Q10_OUT, packed + Q10_W, arena + Q10_SCRATCH);
+    mbv3s_p10(arena + Q10_OUT, arena + P9_OUT, arena + P10_OUT, packed + P10_W, NULL);
+    mbv3s_e11(arena + P10_OUT, arena + E11_OUT, packed + E11_W, NULL);
+    mbv3s_d11(arena + E11_OUT, arena + D11_OUT, packed + D11_W, NULL);
+    mbv3s_q11(arena + D11_OUT, arena + Q11_OUT, packed + Q11_W, arena + Q11_SCRATCH);
+    mbv3s_p11(arena + Q11_OUT, arena + P10_OUT, arena + P11_OUT, packed + P11_W, NULL);
+    mbv3s_head(arena + P11_OUT, arena + HEAD_OUT, packed + HEAD_W, NULL);
+    mbv3s_pool(arena + HEAD_OUT, arena + POOL_OUT, packed + POOL_W, NULL);
+    mbv3s_fc1(arena + POOL_OUT, arena + FC1_OUT, packed + FC1_W, NULL);
+    mbv3s_fc2(arena + FC1_OUT, arena + FC2_OUT, packed + FC2_W, NULL);
+    mbv3s_prob(arena + FC2_OUT, out, packed + PROB_W, NULL);
+}
+
+/* net.c.in: the whole net: on the caller's threads, every layer in turn, each split layer's bands shared by its tasks */
+void mbv3s_forward_par(const float *in, float *out, const float *packed, float *arena, const sg_par *par)
+{
+    enum {
+        STEM_OUT = 0,          /* the output of stem */
+        D1_W = 448,            /* the packed weights of d1 */
+        D1_OUT = 200704,       /* the output of d1 */
+        Q1_W = 608,            /* the packed weights of q1 */
+        Q1_OUT = 0,            /* the output of q1 */
+        Q1_SCRATCH = 50176,    /* the scratch of q1 */
+        P1_W = 896,            /* the packed weights of p1 */
+        P1_OUT = 225792,       /* the output of p1 */
+        E2_W = 1168,           /* the packed weights of e2 */
+        E2_OUT = 0,            /* the output of e2 */
+        D2_W = 2400,           /* the packed weights of d2 */
+        D2_OUT = 225792,       /* the output of d2 */
+        P2_W = 3120,           /* the packed weights of p2 */
+        P2_OUT = 137984,       /* the output of p2 */
+        E3_W = 4880,           /* the packed weights of e3 */
+        E3_OUT = 0,            /* the output of e3 */
+        D3_W = 7088,           /* the packed weights of d3 */
+        D3_OUT = 68992,        /* the output of d3 */
+        P3_W = 7968,           /* the packed weights of p3 */
+        P3_OUT = 156800,       /* the output of p3 */
+        E4_W = 10112,          /* the packed weights of e4 */
+        E4_OUT = 0,            /* the output of e4 */
+        D4_W = 12512,          /* the packed weights of d4 */
+        D4_OUT = 75264,        /* the output of d4 */
+        Q4_W = 15008,          /* the packed weights of q4 */
+        Q4_OUT = 0,            /* the output of q4 */
+        Q4_SCRATCH = 18816,    /* the scratch of q4 */
+        P4_W = 19744,          /* the packed weights of p4 */
+        P4_OUT = 94080,        /* the output of p4 */
+        E5_W = 23632,          /* the packed weights of e5 */
+        E5_OUT = 0,            /* the output of e5 */
+        D5_W = 33472,          /* the packed weights of d5 */
+        D5_OUT = 47040,        /* the output of d5 */
+        Q5_W = 39712,          /* the packed weights of q5 */
+        Q5_OUT = 0,            /* the output of q5 */
+        Q5_SCRATCH = 101920,   /* the scratch of q5 */
+        P5_W = 70736,          /* the packed weights of p5 */
+        P5_OUT = 101920,       /* the output of p5 */
+        E6_W = 80384,          /* the packed weights of e6 */
+        E6_OUT = 0,            /* the output of e6 */
+        D6_W = 90224,          /* the packed weights of d6 */
+        D6_OUT = 47040,        /* the output of d6 */
+        Q6_W = 96464,          /* the packed weights of q6 */
+        Q6_OUT = 0,            /* the output of q6 */
+        Q6_SCRATCH = 94080,    /* the scratch of q6 */
+        P6_W = 127488,         /* the packed weights of p6 */
+        P6_OUT = 47040,        /* the output of p6 */
+        E7_W = 137136,         /* the packed weights of e7 */
+        E7_OUT = 0,            /* the output of e7 */
+        D7_W = 142064,         /* the packed weights of d7 */
+        D7_OUT = 23520,        /* the output of d7 */
+        Q7_W = 145184,         /* the packed weights of q7 */
+        Q7_OUT = 0,            /* the output of q7 */
+        Q7_SCRATCH = 47040,    /* the scratch of q7 */
+        P7_W = 153024,         /* the packed weights of p7 */
+        P7_OUT = 56448,        /* the output of p7 */
+        E8_W = 158832,         /* the packed weights of e8 */
+        E8_OUT = 0,            /* the output of e8 */
+        D8_W = 165888,         /* the packed weights of d8 */
+        D8_OUT = 28224,        /* the output of d8 */
+        Q8_W = 169632,         /* the packed weights of q8 */
+        Q8_OUT = 0,            /* the output of q8 */
+        Q8_SCRATCH = 65856,    /* the scratch of q8 */
+        P8_W = 181344,         /* the packed weights of p8 */
+        P8_OUT = 65856,        /* the output of p8 */
+        E9_W = 188304,         /* the packed weights of e9 */
+        E9_OUT = 0,            /* the output of e9 */
+        D9_W = 202416,         /* the packed weights of d9 */
+        D9_OUT = 56448,        /* the output of d9 */
+        Q9_W = 209904,         /* the packed weights of q9 */
+        Q9_OUT = 0,            /* the output of q9 */
+        Q9_SCRATCH = 14112,    /* the scratch of q9 */
+        P9_W = 251744,         /* the packed weights of p9 */
+        P9_OUT = 56448,        /* the output of p9 */
+        E10_W = 279488,        /* the packed weights of e10 */
+        E10_OUT = 0,           /* the output of e10 */
+        D10_W = 335360,        /* the packed weights of d10 */
+        D10_OUT = 28224,       /* the output of d10 */
+        Q10_W = 350336,        /* the packed weights of q10 */
+        Q10_OUT = 0,           /* the output of q10 */
+        Q10_SCRATCH = 61152,   /* the scratch of q10 */
+        P10_W = 516944,        /* the packed weights of p10 */
+        P10_OUT = 61152,       /* the output of p10 */
+        E11_W = 572336,        /* the packed weights of e11 */
+        E11_OUT = 0,           /* the output of e11 */
+        D11_W = 628208,        /* the packed weights of d11 */
+        D11_OUT = 28224,       /* the output of d11 */
+        Q11_W = 643184,        /* the packed weights of q11 */
+        Q11_OUT = 0,           /* the output of q11 */
+        Q11_SCRATCH = 56448,   /* the scratch of q11 */
+        P11_W = 809792,        /* the packed weights of p11 */
+        P11_OUT = 28224,       /* the output of p11 */
+        HEAD_W = 865184,       /* the packed weights of head */
+        HEAD_OUT = 0,          /* the output of head */
+        POOL_W = 921056,       /* the packed weights of pool */
+        POOL_OUT = 28224,      /* the output of pool */
+        FC1_W = 921056,        /* the packed weights of fc1 */
+        FC1_OUT = 0,           /* the output of fc1 */
+        FC2_W = 1511904,       /* the packed weights of fc2 */
+        FC2_OUT = 1024,        /* the output of fc2 */
+        PROB_W = 2536912,      /* the packed weights of prob */
+    };
+    (void)par;
     mbv3s_stem(in, arena + STEM_OUT, packed, NULL);
     mbv3s_d1(arena + STEM_OUT, arena + D1_OUT, packed + D1_W, NULL);
     mbv3s_q1(arena + D1_OUT, arena + Q1_OUT, packed + Q1_W, arena + Q1_SCRATCH);

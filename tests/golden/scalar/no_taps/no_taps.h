@@ -2,7 +2,9 @@
  *
  * 5 layers, 335 MACs, 260 parameters.
  * Per layer L: N_L_pack() repacks the TFLite-layout weights (sg_weights)
- * once; N_L() runs the layer.  Shapes and buffer sizes are the macros below.
+ * once; N_L() runs the layer, N_L_par() the same on the caller's threads
+ * (sg_par, at most NO_TAPS_MAX_THREADS; NULL: this thread), bit for bit alike.
+ * Shapes and buffer sizes are the macros below.
  */
 #ifndef NO_TAPS_GENERATED_H
 #define NO_TAPS_GENERATED_H
@@ -14,6 +16,8 @@ extern "C" {
 #endif
 
 #define NO_TAPS_LAYER_COUNT 5
+/* the workers the scratch sizes below hold room for (make gen THREADS=n) */
+#define NO_TAPS_MAX_THREADS 1
 
 /* layer 1 "deconv_none": dwdeconv 1x1x8 -> 1x1x8 */
 #define NO_TAPS_DECONV_NONE_IN_H 1
@@ -26,6 +30,7 @@ extern "C" {
 #define NO_TAPS_DECONV_NONE_SCRATCH_FLOATS 0
 void no_taps_deconv_none_pack(const sg_weights *w, float *packed);
 void no_taps_deconv_none(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void no_taps_deconv_none_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 2 "deconv_gaps": dwdeconv 1x3x5 -> 4x12x5 */
 #define NO_TAPS_DECONV_GAPS_IN_H 1
@@ -38,6 +43,7 @@ void no_taps_deconv_none(const float *SG_RESTRICT in, float *SG_RESTRICT out, co
 #define NO_TAPS_DECONV_GAPS_SCRATCH_FLOATS 0
 void no_taps_deconv_gaps_pack(const sg_weights *w, float *packed);
 void no_taps_deconv_gaps(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void no_taps_deconv_gaps_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 3 "dw_none": dwconv 1x1x4 -> 1x1x4 */
 #define NO_TAPS_DW_NONE_IN_H 1
@@ -50,6 +56,7 @@ void no_taps_deconv_gaps(const float *SG_RESTRICT in, float *SG_RESTRICT out, co
 #define NO_TAPS_DW_NONE_SCRATCH_FLOATS 0
 void no_taps_dw_none_pack(const sg_weights *w, float *packed);
 void no_taps_dw_none(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void no_taps_dw_none_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 4 "conv_rows": conv 1x5x3 -> 1x1x4 */
 #define NO_TAPS_CONV_ROWS_IN_H 1
@@ -62,6 +69,7 @@ void no_taps_dw_none(const float *SG_RESTRICT in, float *SG_RESTRICT out, const 
 #define NO_TAPS_CONV_ROWS_SCRATCH_FLOATS 0
 void no_taps_conv_rows_pack(const sg_weights *w, float *packed);
 void no_taps_conv_rows(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void no_taps_conv_rows_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 5 "conv_none": conv 1x1x2 -> 1x1x3 */
 #define NO_TAPS_CONV_NONE_IN_H 1
@@ -74,6 +82,7 @@ void no_taps_conv_rows(const float *SG_RESTRICT in, float *SG_RESTRICT out, cons
 #define NO_TAPS_CONV_NONE_SCRATCH_FLOATS 0
 void no_taps_conv_none_pack(const sg_weights *w, float *packed);
 void no_taps_conv_none(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void no_taps_conv_none_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer no_taps_layers[NO_TAPS_LAYER_COUNT];

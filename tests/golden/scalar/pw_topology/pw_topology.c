@@ -120,6 +120,13 @@ void pw_topology_g2(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer g2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_g2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_g2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer g2: the entry point with the arguments of every sg_layer's run */
 static void Run_g2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -239,6 +246,13 @@ void pw_topology_g4(const float *restrict in, float *restrict out, const float *
 {
     Pw_g4_4x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer g4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_g4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_g4(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer g4: the entry point with the arguments of every sg_layer's run */
@@ -383,6 +397,13 @@ void pw_topology_g4odd(const float *restrict in, float *restrict out, const floa
 {
     Pw_g4odd_4x3(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer g4odd: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_g4odd_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_g4odd(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer g4odd: the entry point with the arguments of every sg_layer's run */
@@ -579,6 +600,13 @@ void pw_topology_g3(const float *restrict in, float *restrict out, const float *
     (void)scratch;
 }
 
+/* layer.c.in: layer g3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_g3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_g3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer g3: the entry point with the arguments of every sg_layer's run */
 static void Run_g3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -698,6 +726,13 @@ void pw_topology_gcin(const float *restrict in, float *restrict out, const float
 {
     Pw_gcin_4x1(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer gcin: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_gcin_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_gcin(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer gcin: the entry point with the arguments of every sg_layer's run */
@@ -837,6 +872,13 @@ void pw_topology_gcin3(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer gcin3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_gcin3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_gcin3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer gcin3: the entry point with the arguments of every sg_layer's run */
 static void Run_gcin3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -944,6 +986,13 @@ void pw_topology_g16res(const float *restrict in, float *restrict out, const flo
     (void)scratch;
 }
 
+/* layer.c.in: layer g16res: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_g16res_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_g16res(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer g16res: the entry point with the arguments of every sg_layer's run */
 static void Run_g16res(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1048,6 +1097,13 @@ void pw_topology_g2px(const float *restrict in, float *restrict out, const float
 {
     Pw_g2px_1x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer g2px: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_g2px_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_g2px(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer g2px: the entry point with the arguments of every sg_layer's run */
@@ -1209,6 +1265,13 @@ void pw_topology_t1wrap(const float *restrict in, float *restrict out, const flo
     (void)scratch;
 }
 
+/* layer.c.in: layer t1wrap: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t1wrap_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t1wrap(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer t1wrap: the entry point with the arguments of every sg_layer's run */
 static void Run_t1wrap(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1336,6 +1399,13 @@ void pw_topology_t1down(const float *restrict in, float *restrict out, const flo
 {
     Pw_t1down_4x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer t1down: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t1down_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t1down(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer t1down: the entry point with the arguments of every sg_layer's run */
@@ -1575,6 +1645,13 @@ void pw_topology_t1one(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer t1one: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t1one_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t1one(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer t1one: the entry point with the arguments of every sg_layer's run */
 static void Run_t1one(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1716,6 +1793,13 @@ void pw_topology_t1cls(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer t1cls: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t1cls_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t1cls(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer t1cls: the entry point with the arguments of every sg_layer's run */
 static void Run_t1cls(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1819,6 +1903,13 @@ void pw_topology_t1full(const float *restrict in, float *restrict out, const flo
 {
     Pw_t1full_1x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer t1full: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t1full_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t1full(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer t1full: the entry point with the arguments of every sg_layer's run */
@@ -1972,6 +2063,13 @@ void pw_topology_t2mix(const float *restrict in, float *restrict out, const floa
 {
     Pw_t2mix_4x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer t2mix: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t2mix_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t2mix(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer t2mix: the entry point with the arguments of every sg_layer's run */
@@ -2155,6 +2253,13 @@ void pw_topology_t2res(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer t2res: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t2res_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t2res(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer t2res: the entry point with the arguments of every sg_layer's run */
 static void Run_t2res(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2316,6 +2421,13 @@ void pw_topology_t2rows(const float *restrict in, float *restrict out, const flo
 {
     Pw_t2rows_4x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer t2rows: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t2rows_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t2rows(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer t2rows: the entry point with the arguments of every sg_layer's run */
@@ -2526,6 +2638,13 @@ void pw_topology_t2odd(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer t2odd: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t2odd_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t2odd(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer t2odd: the entry point with the arguments of every sg_layer's run */
 static void Run_t2odd(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2707,6 +2826,13 @@ void pw_topology_t3a(const float *restrict in, float *restrict out, const float 
 {
     Pw_t3a_4x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer t3a: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t3a_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t3a(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer t3a: the entry point with the arguments of every sg_layer's run */
@@ -2938,6 +3064,13 @@ void pw_topology_t3b(const float *restrict in, float *restrict out, const float 
     (void)scratch;
 }
 
+/* layer.c.in: layer t3b: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t3b_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t3b(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer t3b: the entry point with the arguments of every sg_layer's run */
 static void Run_t3b(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3064,6 +3197,13 @@ void pw_topology_t3c(const float *restrict in, float *restrict out, const float 
 {
     Pw_t3c_1x4(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer t3c: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t3c_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t3c(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer t3c: the entry point with the arguments of every sg_layer's run */
@@ -3214,6 +3354,13 @@ void pw_topology_t3one(const float *restrict in, float *restrict out, const floa
     (void)scratch;
 }
 
+/* layer.c.in: layer t3one: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t3one_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t3one(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer t3one: the entry point with the arguments of every sg_layer's run */
 static void Run_t3one(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3349,6 +3496,13 @@ void pw_topology_t4(const float *restrict in, float *restrict out, const float *
 {
     Pw_t4_4x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer t4: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t4_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t4(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer t4: the entry point with the arguments of every sg_layer's run */
@@ -3518,6 +3672,13 @@ void pw_topology_t8(const float *restrict in, float *restrict out, const float *
 {
     Pw_t8_4x4(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer t8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void pw_topology_t8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    pw_topology_t8(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer t8: the entry point with the arguments of every sg_layer's run */

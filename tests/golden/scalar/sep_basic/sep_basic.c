@@ -341,6 +341,13 @@ void sep_basic_mb(const float *restrict in, float *restrict out, const float *re
     Pw_mb_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer mb: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_mb_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_mb(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer mb: the entry point with the arguments of every sg_layer's run */
 static void Run_mb(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -668,6 +675,13 @@ void sep_basic_s2odd(const float *restrict in, float *restrict out, const float 
     };
     Dw_s2odd_S1_3c1p(in, scratch, packed);
     Pw_s2odd_S2_4x4(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer s2odd: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_s2odd_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_s2odd(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer s2odd: the entry point with the arguments of every sg_layer's run */
@@ -1217,6 +1231,13 @@ void sep_basic_s2odd2(const float *restrict in, float *restrict out, const float
     Pw_s2odd2_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s2odd2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_s2odd2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_s2odd2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s2odd2: the entry point with the arguments of every sg_layer's run */
 static void Run_s2odd2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1724,6 +1745,13 @@ void sep_basic_k5s2(const float *restrict in, float *restrict out, const float *
     Pw_k5s2_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer k5s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_k5s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_k5s2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k5s2: the entry point with the arguments of every sg_layer's run */
 static void Run_k5s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2192,6 +2220,13 @@ void sep_basic_s3(const float *restrict in, float *restrict out, const float *re
     Pw_s3_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer s3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_s3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_s3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer s3: the entry point with the arguments of every sg_layer's run */
 static void Run_s3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -2598,6 +2633,13 @@ void sep_basic_k1x7(const float *restrict in, float *restrict out, const float *
     };
     Dw_k1x7_S1_4c1p(in, scratch, packed);
     Pw_k1x7_S2_4x4(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer k1x7: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_k1x7_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_k1x7(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer k1x7: the entry point with the arguments of every sg_layer's run */
@@ -3011,6 +3053,13 @@ void sep_basic_k5x3s21(const float *restrict in, float *restrict out, const floa
     Pw_k5x3s21_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer k5x3s21: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_k5x3s21_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_k5x3s21(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer k5x3s21: the entry point with the arguments of every sg_layer's run */
 static void Run_k5x3s21(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3359,6 +3408,13 @@ void sep_basic_d2(const float *restrict in, float *restrict out, const float *re
     Pw_d2_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer d2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_d2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_d2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d2: the entry point with the arguments of every sg_layer's run */
 static void Run_d2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3682,6 +3738,13 @@ void sep_basic_d3s2(const float *restrict in, float *restrict out, const float *
     Pw_d3s2_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer d3s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_d3s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_d3s2(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer d3s2: the entry point with the arguments of every sg_layer's run */
 static void Run_d3s2(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -3829,6 +3892,13 @@ void sep_basic_valid(const float *restrict in, float *restrict out, const float 
     };
     Dw_valid_S1_8c1p(in, scratch, packed);
     Pw_valid_S2_4x4(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer valid: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_valid_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_valid(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer valid: the entry point with the arguments of every sg_layer's run */
@@ -4409,6 +4479,13 @@ void sep_basic_tab(const float *restrict in, float *restrict out, const float *r
     Pw_tab_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer tab: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_tab_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_tab(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer tab: the entry point with the arguments of every sg_layer's run */
 static void Run_tab(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -4660,6 +4737,13 @@ void sep_basic_int2(const float *restrict in, float *restrict out, const float *
     };
     Dw_int2_S1_8c1p(in, scratch, packed, scratch + S1_STAGE);
     Pw_int2_S2_4x4(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer int2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_int2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_int2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer int2: the entry point with the arguments of every sg_layer's run */
@@ -5159,6 +5243,13 @@ void sep_basic_m2(const float *restrict in, float *restrict out, const float *re
     };
     Dw_m2_S1_8c1p(in, scratch, packed);
     Pw_m2_S2_4x4(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer m2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_m2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_m2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m2: the entry point with the arguments of every sg_layer's run */
@@ -5963,6 +6054,13 @@ void sep_basic_m3(const float *restrict in, float *restrict out, const float *re
     Pw_m3_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_m3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_m3(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m3: the entry point with the arguments of every sg_layer's run */
 static void Run_m3(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -6438,6 +6536,13 @@ void sep_basic_m4c1(const float *restrict in, float *restrict out, const float *
     };
     Dw_m4c1_S1_4c1p(in, scratch, packed);
     Pw_m4c1_S2_4x3(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer m4c1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_m4c1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_m4c1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m4c1: the entry point with the arguments of every sg_layer's run */
@@ -6939,6 +7044,13 @@ void sep_basic_m8(const float *restrict in, float *restrict out, const float *re
     Pw_m8_S2_4x1(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer m8: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_m8_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_m8(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer m8: the entry point with the arguments of every sg_layer's run */
 static void Run_m8(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -7414,6 +7526,13 @@ void sep_basic_m2s2(const float *restrict in, float *restrict out, const float *
     };
     Dw_m2s2_S1_8c1p(in, scratch, packed);
     Pw_m2s2_S2_4x4(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer m2s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_m2s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_m2s2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer m2s2: the entry point with the arguments of every sg_layer's run */
@@ -8250,6 +8369,13 @@ void sep_basic_mdef(const float *restrict in, float *restrict out, const float *
     Pw_mdef_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer mdef: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_mdef_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_mdef(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer mdef: the entry point with the arguments of every sg_layer's run */
 static void Run_mdef(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -8400,6 +8526,13 @@ void sep_basic_px(const float *restrict in, float *restrict out, const float *re
     Pw_px_S2_1x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer px: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_px_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_px(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer px: the entry point with the arguments of every sg_layer's run */
 static void Run_px(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -8548,6 +8681,13 @@ void sep_basic_px_s2(const float *restrict in, float *restrict out, const float 
     };
     Dw_px_s2_S1_7c1p(in, scratch, packed);
     Pw_px_s2_S2_1x4(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer px_s2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_px_s2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_px_s2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer px_s2: the entry point with the arguments of every sg_layer's run */
@@ -8937,6 +9077,13 @@ void sep_basic_big_k(const float *restrict in, float *restrict out, const float 
     };
     Dw_big_k_S1_8c1p(in, scratch, packed);
     Pw_big_k_S2_4x4(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer big_k: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_big_k_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_big_k(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer big_k: the entry point with the arguments of every sg_layer's run */
@@ -9416,6 +9563,13 @@ void sep_basic_nobias(const float *restrict in, float *restrict out, const float
     };
     Dw_nobias_S1_8c1p(in, scratch, packed);
     Pw_nobias_S2_4x4(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer nobias: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_nobias_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_nobias(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer nobias: the entry point with the arguments of every sg_layer's run */
@@ -10064,6 +10218,13 @@ void sep_basic_acts(const float *restrict in, float *restrict out, const float *
     Pw_acts_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer acts: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_acts_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_acts(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer acts: the entry point with the arguments of every sg_layer's run */
 static void Run_acts(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -10341,6 +10502,13 @@ void sep_basic_acts2(const float *restrict in, float *restrict out, const float 
     };
     Dw_acts2_S1_8c1p(in, scratch, packed);
     Pw_acts2_S2_4x4(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer acts2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void sep_basic_acts2_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    sep_basic_acts2(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer acts2: the entry point with the arguments of every sg_layer's run */

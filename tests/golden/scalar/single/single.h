@@ -2,7 +2,9 @@
  *
  * 1 layer, 1440 MACs, 108 parameters.
  * Per layer L: N_L_pack() repacks the TFLite-layout weights (sg_weights)
- * once; N_L() runs the layer.  Shapes and buffer sizes are the macros below.
+ * once; N_L() runs the layer, N_L_par() the same on the caller's threads
+ * (sg_par, at most SINGLE_MAX_THREADS; NULL: this thread), bit for bit alike.
+ * Shapes and buffer sizes are the macros below.
  */
 #ifndef SINGLE_GENERATED_H
 #define SINGLE_GENERATED_H
@@ -14,6 +16,8 @@ extern "C" {
 #endif
 
 #define SINGLE_LAYER_COUNT 1
+/* the workers the scratch sizes below hold room for (make gen THREADS=n) */
+#define SINGLE_MAX_THREADS 1
 
 /* layer 1 "only": pwconv 5x3x8 -> 5x3x12 */
 #define SINGLE_ONLY_IN_H 5
@@ -26,6 +30,7 @@ extern "C" {
 #define SINGLE_ONLY_SCRATCH_FLOATS 0
 void single_only_pack(const sg_weights *w, float *packed);
 void single_only(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void single_only_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* The whole net (one chain).  single_pack() packs every layer's
  * weights (w[i]: layer i's sg_weights) once into packed; single_forward()
@@ -43,6 +48,8 @@ void single_only(const float *SG_RESTRICT in, float *SG_RESTRICT out, const floa
 #define SINGLE_ARENA_FLOATS 0
 void single_pack(const sg_weights w[SINGLE_LAYER_COUNT], float *packed);
 void single_forward(const float *in, float *out, const float *packed, float *arena);
+/* single_forward on the caller's threads (SPEC 11): the same output bit for bit */
+void single_forward_par(const float *in, float *out, const float *packed, float *arena, const sg_par *par);
 
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer single_layers[SINGLE_LAYER_COUNT];

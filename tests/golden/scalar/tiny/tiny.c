@@ -69,6 +69,13 @@ void tiny_dw1(const float *restrict in, float *restrict out, const float *restri
     (void)scratch;
 }
 
+/* layer.c.in: layer dw1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_dw1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_dw1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer dw1: the entry point with the arguments of every sg_layer's run */
 static void Run_dw1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -140,6 +147,13 @@ void tiny_pw1(const float *restrict in, float *restrict out, const float *restri
 {
     Pw_pw1_1x1(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer pw1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_pw1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_pw1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer pw1: the entry point with the arguments of every sg_layer's run */
@@ -262,6 +276,13 @@ void tiny_sep1(const float *restrict in, float *restrict out, const float *restr
     Pw_sep1_S2_1x1(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sep1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_sep1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_sep1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer sep1: the entry point with the arguments of every sg_layer's run */
 static void Run_sep1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -330,6 +351,13 @@ void tiny_dec1(const float *restrict in, float *restrict out, const float *restr
 {
     Up_dec1_1c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer dec1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_dec1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_dec1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer dec1: the entry point with the arguments of every sg_layer's run */
@@ -498,6 +526,13 @@ void tiny_bot1(const float *restrict in, float *restrict out, const float *restr
     Up_bot1_S3_1c1p(scratch + S2_OUT, out, packed + S3_W);
 }
 
+/* layer.c.in: layer bot1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_bot1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_bot1(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer bot1: the entry point with the arguments of every sg_layer's run */
 static void Run_bot1(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -607,6 +642,13 @@ void tiny_dwrow(const float *restrict in, float *restrict out, const float *rest
 {
     Dw_dwrow_3c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer dwrow: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_dwrow_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_dwrow(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer dwrow: the entry point with the arguments of every sg_layer's run */
@@ -723,6 +765,13 @@ void tiny_dwcol(const float *restrict in, float *restrict out, const float *rest
 {
     Dw_dwcol_5c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer dwcol: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_dwcol_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_dwcol(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer dwcol: the entry point with the arguments of every sg_layer's run */
@@ -907,6 +956,13 @@ void tiny_seprow(const float *restrict in, float *restrict out, const float *res
     };
     Dw_seprow_S1_8c1p(in, scratch, packed);
     Pw_seprow_S2_4x1(scratch, out, packed + S2_W);
+}
+
+/* layer.c.in: layer seprow: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_seprow_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_seprow(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer seprow: the entry point with the arguments of every sg_layer's run */
@@ -1169,6 +1225,13 @@ void tiny_sepcol(const float *restrict in, float *restrict out, const float *res
     Pw_sepcol_S2_4x4(scratch, out, packed + S2_W);
 }
 
+/* layer.c.in: layer sepcol: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_sepcol_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_sepcol(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer sepcol: the entry point with the arguments of every sg_layer's run */
 static void Run_sepcol(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1357,6 +1420,13 @@ void tiny_botcol(const float *restrict in, float *restrict out, const float *res
     Up_botcol_S3_4c1p(scratch + S2_OUT, out, packed + S3_W, in);
 }
 
+/* layer.c.in: layer botcol: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_botcol_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_botcol(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer botcol: the entry point with the arguments of every sg_layer's run */
 static void Run_botcol(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1522,6 +1592,13 @@ void tiny_decrow(const float *restrict in, float *restrict out, const float *res
     (void)scratch;
 }
 
+/* layer.c.in: layer decrow: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_decrow_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_decrow(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer decrow: the entry point with the arguments of every sg_layer's run */
 static void Run_decrow(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1616,6 +1693,13 @@ void tiny_dw2s3(const float *restrict in, float *restrict out, const float *rest
 {
     Dw_dw2s3_8c1p(in, out, packed);
     (void)scratch;
+}
+
+/* layer.c.in: layer dw2s3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_dw2s3_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_dw2s3(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer dw2s3: the entry point with the arguments of every sg_layer's run */
@@ -1750,6 +1834,13 @@ void tiny_pwrow(const float *restrict in, float *restrict out, const float *rest
     (void)scratch;
 }
 
+/* layer.c.in: layer pwrow: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_pwrow_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_pwrow(in, out, packed, scratch);
+}
+
 /* layer.c.in: layer pwrow: the entry point with the arguments of every sg_layer's run */
 static void Run_pwrow(const float *in, const float *skip, float *out, const float *packed, float *scratch)
 {
@@ -1819,6 +1910,13 @@ void tiny_c1(const float *restrict in, float *restrict out, const float *restric
 {
     Dw_c1_1c1p(in, out, packed, in);
     (void)scratch;
+}
+
+/* layer.c.in: layer c1: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_c1_par(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_c1(in, out, packed, scratch);
 }
 
 /* layer.c.in: layer c1: the entry point with the arguments of every sg_layer's run */
@@ -1893,6 +1991,13 @@ void tiny_c2(const float *restrict in, const float *restrict skip, float *restri
 {
     Pw_c2_1x1(in, out, packed, skip);
     (void)scratch;
+}
+
+/* layer.c.in: layer c2: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_c2_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_c2(in, skip, out, packed, scratch);
 }
 
 /* layer.c.in: layer c2: the entry point with the arguments of every sg_layer's run */
@@ -2057,6 +2162,13 @@ void tiny_c3(const float *restrict in, const float *restrict skip, float *restri
     Dw_c3_S1_1c1p(in, scratch, packed);
     Pw_c3_S2_1x1(scratch, scratch + S2_OUT, packed + S2_W);
     Up_c3_S3_1c1p(scratch + S2_OUT, out, packed + S3_W, skip);
+}
+
+/* layer.c.in: layer c3: on the caller's thread, not split (built for one thread: make gen THREADS=n splits layers) */
+void tiny_c3_par(const float *restrict in, const float *restrict skip, float *restrict out, const float *restrict packed, float *restrict scratch, const sg_par *par)
+{
+    (void)par;
+    tiny_c3(in, skip, out, packed, scratch);
 }
 
 /* layer.c.in: layer c3: the entry point with the arguments of every sg_layer's run */

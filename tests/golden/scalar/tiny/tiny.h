@@ -2,7 +2,9 @@
  *
  * 16 layers, 3211 MACs, 659 parameters.
  * Per layer L: N_L_pack() repacks the TFLite-layout weights (sg_weights)
- * once; N_L() runs the layer.  Shapes and buffer sizes are the macros below.
+ * once; N_L() runs the layer, N_L_par() the same on the caller's threads
+ * (sg_par, at most TINY_MAX_THREADS; NULL: this thread), bit for bit alike.
+ * Shapes and buffer sizes are the macros below.
  */
 #ifndef TINY_GENERATED_H
 #define TINY_GENERATED_H
@@ -14,6 +16,8 @@ extern "C" {
 #endif
 
 #define TINY_LAYER_COUNT 16
+/* the workers the scratch sizes below hold room for (make gen THREADS=n) */
+#define TINY_MAX_THREADS 1
 
 /* layer 1 "dw1": dwconv 1x1x1 -> 1x1x1 */
 #define TINY_DW1_IN_H 1
@@ -26,6 +30,7 @@ extern "C" {
 #define TINY_DW1_SCRATCH_FLOATS 0
 void tiny_dw1_pack(const sg_weights *w, float *packed);
 void tiny_dw1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void tiny_dw1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 2 "pw1": pwconv 1x1x1 -> 1x1x1 */
 #define TINY_PW1_IN_H 1
@@ -38,6 +43,7 @@ void tiny_dw1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define TINY_PW1_SCRATCH_FLOATS 0
 void tiny_pw1_pack(const sg_weights *w, float *packed);
 void tiny_pw1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void tiny_pw1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 3 "sep1": separable 1x1x1 -> 1x1x1 */
 #define TINY_SEP1_IN_H 1
@@ -50,6 +56,7 @@ void tiny_pw1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *
 #define TINY_SEP1_SCRATCH_FLOATS 1
 void tiny_sep1_pack(const sg_weights *w, float *packed);
 void tiny_sep1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void tiny_sep1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 4 "dec1": dwdeconv 1x1x1 -> 1x1x1 */
 #define TINY_DEC1_IN_H 1
@@ -62,6 +69,7 @@ void tiny_sep1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define TINY_DEC1_SCRATCH_FLOATS 0
 void tiny_dec1_pack(const sg_weights *w, float *packed);
 void tiny_dec1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void tiny_dec1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 5 "bot1": bottleneck 1x1x1 -> 1x1x1 */
 #define TINY_BOT1_IN_H 1
@@ -74,6 +82,7 @@ void tiny_dec1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define TINY_BOT1_SCRATCH_FLOATS 2
 void tiny_bot1_pack(const sg_weights *w, float *packed);
 void tiny_bot1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void tiny_bot1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 6 "dwrow": dwconv 1x17x3 -> 1x9x3 */
 #define TINY_DWROW_IN_H 1
@@ -86,6 +95,7 @@ void tiny_bot1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float 
 #define TINY_DWROW_SCRATCH_FLOATS 0
 void tiny_dwrow_pack(const sg_weights *w, float *packed);
 void tiny_dwrow(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void tiny_dwrow_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 7 "dwcol": dwconv 17x1x5 -> 6x1x5 */
 #define TINY_DWCOL_IN_H 17
@@ -98,6 +108,7 @@ void tiny_dwrow(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float
 #define TINY_DWCOL_SCRATCH_FLOATS 0
 void tiny_dwcol_pack(const sg_weights *w, float *packed);
 void tiny_dwcol(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void tiny_dwcol_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 8 "seprow": separable 1x16x8 -> 1x16x1 */
 #define TINY_SEPROW_IN_H 1
@@ -110,6 +121,7 @@ void tiny_dwcol(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float
 #define TINY_SEPROW_SCRATCH_FLOATS 128
 void tiny_seprow_pack(const sg_weights *w, float *packed);
 void tiny_seprow(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void tiny_seprow_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 9 "sepcol": separable 15x1x1 -> 8x1x9 */
 #define TINY_SEPCOL_IN_H 15
@@ -122,6 +134,7 @@ void tiny_seprow(const float *SG_RESTRICT in, float *SG_RESTRICT out, const floa
 #define TINY_SEPCOL_SCRATCH_FLOATS 32
 void tiny_sepcol_pack(const sg_weights *w, float *packed);
 void tiny_sepcol(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void tiny_sepcol_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 10 "botcol": bottleneck 2x1x4 -> 2x1x4 */
 #define TINY_BOTCOL_IN_H 2
@@ -134,6 +147,7 @@ void tiny_sepcol(const float *SG_RESTRICT in, float *SG_RESTRICT out, const floa
 #define TINY_BOTCOL_SCRATCH_FLOATS 8
 void tiny_botcol_pack(const sg_weights *w, float *packed);
 void tiny_botcol(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void tiny_botcol_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 11 "decrow": dwdeconv 1x2x7 -> 2x4x7 */
 #define TINY_DECROW_IN_H 1
@@ -146,6 +160,7 @@ void tiny_botcol(const float *SG_RESTRICT in, float *SG_RESTRICT out, const floa
 #define TINY_DECROW_SCRATCH_FLOATS 0
 void tiny_decrow_pack(const sg_weights *w, float *packed);
 void tiny_decrow(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void tiny_decrow_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 12 "dw2s3": dwconv 2x2x9 -> 1x1x9 */
 #define TINY_DW2S3_IN_H 2
@@ -158,6 +173,7 @@ void tiny_decrow(const float *SG_RESTRICT in, float *SG_RESTRICT out, const floa
 #define TINY_DW2S3_SCRATCH_FLOATS 0
 void tiny_dw2s3_pack(const sg_weights *w, float *packed);
 void tiny_dw2s3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void tiny_dw2s3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 13 "pwrow": pwconv 1x14x1 -> 1x14x1 */
 #define TINY_PWROW_IN_H 1
@@ -170,6 +186,7 @@ void tiny_dw2s3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float
 #define TINY_PWROW_SCRATCH_FLOATS 0
 void tiny_pwrow_pack(const sg_weights *w, float *packed);
 void tiny_pwrow(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void tiny_pwrow_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 14 "c1": dwconv 1x1x1 -> 1x1x1 */
 #define TINY_C1_IN_H 1
@@ -182,6 +199,7 @@ void tiny_pwrow(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float
 #define TINY_C1_SCRATCH_FLOATS 0
 void tiny_c1_pack(const sg_weights *w, float *packed);
 void tiny_c1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void tiny_c1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 15 "c2": pwconv 1x1x1 -> 1x1x1 */
 #define TINY_C2_IN_H 1
@@ -194,6 +212,7 @@ void tiny_c1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define TINY_C2_SCRATCH_FLOATS 0
 void tiny_c2_pack(const sg_weights *w, float *packed);
 void tiny_c2(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void tiny_c2_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 16 "c3": bottleneck 1x1x1 -> 1x1x1 */
 #define TINY_C3_IN_H 1
@@ -206,6 +225,7 @@ void tiny_c2(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *
 #define TINY_C3_SCRATCH_FLOATS 2
 void tiny_c3_pack(const sg_weights *w, float *packed);
 void tiny_c3(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void tiny_c3_par(const float *SG_RESTRICT in, const float *SG_RESTRICT skip, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* Every layer, in file order, for tests and tools that walk the net. */
 extern const sg_layer tiny_layers[TINY_LAYER_COUNT];

@@ -2,7 +2,9 @@
  *
  * 3 layers, 2952 MACs, 412 parameters.
  * Per layer L: N_L_pack() repacks the TFLite-layout weights (sg_weights)
- * once; N_L() runs the layer.  Shapes and buffer sizes are the macros below.
+ * once; N_L() runs the layer, N_L_par() the same on the caller's threads
+ * (sg_par, at most WNET_MAX_THREADS; NULL: this thread), bit for bit alike.
+ * Shapes and buffer sizes are the macros below.
  */
 #ifndef WNET_GENERATED_H
 #define WNET_GENERATED_H
@@ -14,6 +16,8 @@ extern "C" {
 #endif
 
 #define WNET_LAYER_COUNT 3
+/* the workers the scratch sizes below hold room for (make gen THREADS=n) */
+#define WNET_MAX_THREADS 1
 
 /* layer 1 "c1": conv 6x6x3 -> 3x3x8 */
 #define WNET_C1_IN_H 6
@@ -26,6 +30,7 @@ extern "C" {
 #define WNET_C1_SCRATCH_FLOATS 0
 void wnet_c1_pack(const sg_weights *w, float *packed);
 void wnet_c1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wnet_c1_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 2 "s2": separable 3x3x8 -> 3x3x4 */
 #define WNET_S2_IN_H 3
@@ -38,6 +43,7 @@ void wnet_c1(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define WNET_S2_SCRATCH_FLOATS 72
 void wnet_s2_pack(const sg_weights *w, float *packed);
 void wnet_s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wnet_s2_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* layer 3 "f3": fc 3x3x4 -> 1x1x2 */
 #define WNET_F3_IN_H 3
@@ -50,6 +56,7 @@ void wnet_s2(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define WNET_F3_SCRATCH_FLOATS 0
 void wnet_f3_pack(const sg_weights *w, float *packed);
 void wnet_f3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch);
+void wnet_f3_par(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *SG_RESTRICT packed, float *SG_RESTRICT scratch, const sg_par *par);
 
 /* The whole net (one chain).  wnet_pack() packs every layer's
  * weights (w[i]: layer i's sg_weights) once into packed; wnet_forward()
@@ -67,6 +74,8 @@ void wnet_f3(const float *SG_RESTRICT in, float *SG_RESTRICT out, const float *S
 #define WNET_ARENA_FLOATS 208
 void wnet_pack(const sg_weights w[WNET_LAYER_COUNT], float *packed);
 void wnet_forward(const float *in, float *out, const float *packed, float *arena);
+/* wnet_forward on the caller's threads (SPEC 11): the same output bit for bit */
+void wnet_forward_par(const float *in, float *out, const float *packed, float *arena, const sg_par *par);
 
 /* Baked weights (tests/bad/weights/good.safetensors), wnet_weights.c: every layer's weights
  * already packed, const data for flash:

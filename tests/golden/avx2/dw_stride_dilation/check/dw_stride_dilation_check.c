@@ -245,6 +245,234 @@ static void magnitude(const sg_layer *L, const sg_weights *aw, const float *m_in
     }
 }
 
+/* A pool that runs the tasks of a call one after another on this thread,
+ * in order 0 (as numbered), 1 (reversed) or 2 (shuffled): a split whose
+ * output depended on the order or on which task ran a band would differ. */
+struct fake_pool { int order, calls; uint32_t seed; };
+
+static void fake_parallel(void *pool, sg_task_fn fn, void *ctx, int ntasks)
+{
+    struct fake_pool *p = (struct fake_pool *)pool;
+    int order[64];
+    ck_assert_msg(ntasks >= 2 && ntasks <= DW_STRIDE_DILATION_MAX_THREADS, "a parallel call of %d tasks (threads at most %d)",
+                  ntasks, DW_STRIDE_DILATION_MAX_THREADS);
+    for (int i = 0; i < ntasks; ++i) order[i] = p->order == 1 ? ntasks - 1 - i : i;
+    if (p->order == 2) {
+        for (int i = ntasks - 1; i > 0; --i) {
+            p->seed ^= p->seed << 13;
+            p->seed ^= p->seed >> 17;
+            p->seed ^= p->seed << 5;
+            const int j = (int)(p->seed % (uint32_t)(i + 1)), tmp = order[i];
+            order[i] = order[j];
+            order[j] = tmp;
+        }
+    }
+    p->calls++;
+    for (int i = 0; i < ntasks; ++i) fn(ctx, order[i]);
+}
+
+/* Each layer's N_L_par with the arguments of sg_layer's run. */
+static void Par_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    dw_stride_dilation_s2_par(in, out, packed, scratch, par);
+}
+static void Par_s2e(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    dw_stride_dilation_s2e_par(in, out, packed, scratch, par);
+}
+static void Par_s3(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    dw_stride_dilation_s3_par(in, out, packed, scratch, par);
+}
+static void Par_s1x2(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    dw_stride_dilation_s1x2_par(in, out, packed, scratch, par);
+}
+static void Par_s2x1(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    dw_stride_dilation_s2x1_par(in, out, packed, scratch, par);
+}
+static void Par_s3x2(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    dw_stride_dilation_s3x2_par(in, out, packed, scratch, par);
+}
+static void Par_s2x3(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    dw_stride_dilation_s2x3_par(in, out, packed, scratch, par);
+}
+static void Par_s4(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    dw_stride_dilation_s4_par(in, out, packed, scratch, par);
+}
+static void Par_s8(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    dw_stride_dilation_s8_par(in, out, packed, scratch, par);
+}
+static void Par_s3k2(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    dw_stride_dilation_s3k2_par(in, out, packed, scratch, par);
+}
+static void Par_s3k1v(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    dw_stride_dilation_s3k1v_par(in, out, packed, scratch, par);
+}
+static void Par_d2(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    dw_stride_dilation_d2_par(in, out, packed, scratch, par);
+}
+static void Par_d3(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    dw_stride_dilation_d3_par(in, out, packed, scratch, par);
+}
+static void Par_d2s2(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    dw_stride_dilation_d2s2_par(in, out, packed, scratch, par);
+}
+static void Par_d3s2k5(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    dw_stride_dilation_d3s2k5_par(in, out, packed, scratch, par);
+}
+static void Par_d1x2(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    dw_stride_dilation_d1x2_par(in, out, packed, scratch, par);
+}
+static void Par_d2x3(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    dw_stride_dilation_d2x3_par(in, out, packed, scratch, par);
+}
+static void Par_d2s3v(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    dw_stride_dilation_d2s3v_par(in, out, packed, scratch, par);
+}
+static void Par_d8k2(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    dw_stride_dilation_d8k2_par(in, out, packed, scratch, par);
+}
+static void Par_d3x1s13(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    dw_stride_dilation_d3x1s13_par(in, out, packed, scratch, par);
+}
+static void Par_d2s2t(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    dw_stride_dilation_d2s2t_par(in, out, packed, scratch, par);
+}
+static void Par_d3s3(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    dw_stride_dilation_d3s3_par(in, out, packed, scratch, par);
+}
+
+typedef void (*run_par_fn)(const float *, const float *, float *, const float *, float *, const sg_par *);
+static const run_par_fn run_par[DW_STRIDE_DILATION_LAYER_COUNT] = {
+    Par_s2,
+    Par_s2e,
+    Par_s3,
+    Par_s1x2,
+    Par_s2x1,
+    Par_s3x2,
+    Par_s2x3,
+    Par_s4,
+    Par_s8,
+    Par_s3k2,
+    Par_s3k1v,
+    Par_d2,
+    Par_d3,
+    Par_d2s2,
+    Par_d3s2k5,
+    Par_d1x2,
+    Par_d2x3,
+    Par_d2s3v,
+    Par_d8k2,
+    Par_d3x1s13,
+    Par_d2s2t,
+    Par_d3s3,
+};
+
+/* For every fake pool of 1 to 4 threads (more than DW_STRIDE_DILATION_MAX_THREADS run as
+ * that many) and task order, and par NULL: run(par) must write `ref` bit for
+ * bit and, from 2 threads on, make `calls` parallel calls. */
+static void par_check(const char *what, void (*run)(void *ctx, const sg_par *par, float *out), void *ctx,
+                      const float *ref, size_t nout, int calls)
+{
+    float *out = alloc_buf(nout);
+    for (int threads = 0; threads <= 4; ++threads) {
+        for (int order = 0; order < 3; ++order) {
+            struct fake_pool pool = { 0, 0, 0x9e3779b9u };
+            sg_par par;
+            pool.order = order;
+            par.parallel = fake_parallel;
+            par.pool = &pool;
+            par.threads = threads;
+            fill_garbage(out, nout);
+            run(ctx, threads == 0 ? NULL : &par, out);
+            check_canary(what, "the output", out, nout);
+            ck_assert_msg(memcmp(out, ref, nout * sizeof *out) == 0, "%s, %d thread%s, task order %d: the output "
+                          "differs from one thread's", what, threads, threads == 1 ? "" : "s", order);
+            ck_assert_msg(pool.calls == (threads >= 2 && DW_STRIDE_DILATION_MAX_THREADS >= 2 ? calls : 0),
+                          "%s, %d threads: %d parallel calls, expected %d", what, threads, pool.calls,
+                          threads >= 2 && DW_STRIDE_DILATION_MAX_THREADS >= 2 ? calls : 0);
+            if (threads == 0) break;
+        }
+    }
+    free(out);
+}
+
+/* The split layers: 1 when layer i shares its bands between tasks. */
+static const int layer_split[DW_STRIDE_DILATION_LAYER_COUNT] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+
+/* par_check's run of one layer: its N_L_par, the scratch refilled with garbage. */
+struct layer_run { int i; const float *in, *skip, *packed; float *scratch; size_t scratch_floats; };
+
+static void run_layer_par(void *ctx, const sg_par *par, float *out)
+{
+    const struct layer_run *r = (const struct layer_run *)ctx;
+    fill_garbage(r->scratch, r->scratch_floats);
+    run_par[r->i](r->in, r->skip, out, r->packed, r->scratch, par);
+}
+
 START_TEST(test_layer)
 {
     const sg_layer *L = &dw_stride_dilation_layers[_i];
@@ -282,6 +510,16 @@ START_TEST(test_layer)
     fill_garbage(out2, nout);
     L->run(in, skip_arg, out2, packed, scratch);
     ck_assert_msg(memcmp(out, out2, nout * sizeof *out) == 0, "layer %s: two runs differ", L->name);
+    {
+        struct layer_run r = { 0, NULL, NULL, NULL, NULL, 0 };
+        r.i = _i;
+        r.in = in;
+        r.skip = skip_arg;
+        r.packed = packed;
+        r.scratch = scratch;
+        r.scratch_floats = L->scratch_floats;
+        par_check(L->name, run_layer_par, &r, out, nout, layer_split[_i]);
+    }
 
     /* generic kernel, and the magnitude run for the tolerance */
     const size_t gs = sg_generic_scratch_floats(L);

@@ -245,6 +245,336 @@ static void magnitude(const sg_layer *L, const sg_weights *aw, const float *m_in
     }
 }
 
+/* A pool that runs the tasks of a call one after another on this thread,
+ * in order 0 (as numbered), 1 (reversed) or 2 (shuffled): a split whose
+ * output depended on the order or on which task ran a band would differ. */
+struct fake_pool { int order, calls; uint32_t seed; };
+
+static void fake_parallel(void *pool, sg_task_fn fn, void *ctx, int ntasks)
+{
+    struct fake_pool *p = (struct fake_pool *)pool;
+    int order[64];
+    ck_assert_msg(ntasks >= 2 && ntasks <= MBV2_MAX_THREADS, "a parallel call of %d tasks (threads at most %d)",
+                  ntasks, MBV2_MAX_THREADS);
+    for (int i = 0; i < ntasks; ++i) order[i] = p->order == 1 ? ntasks - 1 - i : i;
+    if (p->order == 2) {
+        for (int i = ntasks - 1; i > 0; --i) {
+            p->seed ^= p->seed << 13;
+            p->seed ^= p->seed >> 17;
+            p->seed ^= p->seed << 5;
+            const int j = (int)(p->seed % (uint32_t)(i + 1)), tmp = order[i];
+            order[i] = order[j];
+            order[j] = tmp;
+        }
+    }
+    p->calls++;
+    for (int i = 0; i < ntasks; ++i) fn(ctx, order[i]);
+}
+
+/* Each layer's N_L_par with the arguments of sg_layer's run. */
+static void Par_stem(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    mbv2_stem_par(in, out, packed, scratch, par);
+}
+static void Par_s1_1(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    mbv2_s1_1_par(in, out, packed, scratch, par);
+}
+static void Par_e2_1(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    mbv2_e2_1_par(in, out, packed, scratch, par);
+}
+static void Par_s2_1(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    mbv2_s2_1_par(in, out, packed, scratch, par);
+}
+static void Par_e2_2(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    mbv2_e2_2_par(in, out, packed, scratch, par);
+}
+static void Par_s2_2(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    mbv2_s2_2_par(in, skip, out, packed, scratch, par);
+}
+static void Par_e3_1(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    mbv2_e3_1_par(in, out, packed, scratch, par);
+}
+static void Par_s3_1(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    mbv2_s3_1_par(in, out, packed, scratch, par);
+}
+static void Par_e3_2(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    mbv2_e3_2_par(in, out, packed, scratch, par);
+}
+static void Par_s3_2(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    mbv2_s3_2_par(in, skip, out, packed, scratch, par);
+}
+static void Par_e3_3(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    mbv2_e3_3_par(in, out, packed, scratch, par);
+}
+static void Par_s3_3(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    mbv2_s3_3_par(in, skip, out, packed, scratch, par);
+}
+static void Par_e4_1(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    mbv2_e4_1_par(in, out, packed, scratch, par);
+}
+static void Par_s4_1(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    mbv2_s4_1_par(in, out, packed, scratch, par);
+}
+static void Par_e4_2(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    mbv2_e4_2_par(in, out, packed, scratch, par);
+}
+static void Par_s4_2(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    mbv2_s4_2_par(in, skip, out, packed, scratch, par);
+}
+static void Par_e4_3(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    mbv2_e4_3_par(in, out, packed, scratch, par);
+}
+static void Par_s4_3(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    mbv2_s4_3_par(in, skip, out, packed, scratch, par);
+}
+static void Par_e4_4(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    mbv2_e4_4_par(in, out, packed, scratch, par);
+}
+static void Par_s4_4(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    mbv2_s4_4_par(in, skip, out, packed, scratch, par);
+}
+static void Par_e5_1(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    mbv2_e5_1_par(in, out, packed, scratch, par);
+}
+static void Par_s5_1(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    mbv2_s5_1_par(in, out, packed, scratch, par);
+}
+static void Par_e5_2(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    mbv2_e5_2_par(in, out, packed, scratch, par);
+}
+static void Par_s5_2(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    mbv2_s5_2_par(in, skip, out, packed, scratch, par);
+}
+static void Par_e5_3(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    mbv2_e5_3_par(in, out, packed, scratch, par);
+}
+static void Par_s5_3(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    mbv2_s5_3_par(in, skip, out, packed, scratch, par);
+}
+static void Par_e6_1(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    mbv2_e6_1_par(in, out, packed, scratch, par);
+}
+static void Par_s6_1(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    mbv2_s6_1_par(in, out, packed, scratch, par);
+}
+static void Par_e6_2(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    mbv2_e6_2_par(in, out, packed, scratch, par);
+}
+static void Par_s6_2(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    mbv2_s6_2_par(in, skip, out, packed, scratch, par);
+}
+static void Par_e6_3(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    mbv2_e6_3_par(in, out, packed, scratch, par);
+}
+static void Par_s6_3(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    mbv2_s6_3_par(in, skip, out, packed, scratch, par);
+}
+static void Par_e7_1(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    mbv2_e7_1_par(in, out, packed, scratch, par);
+}
+static void Par_s7_1(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    mbv2_s7_1_par(in, out, packed, scratch, par);
+}
+static void Par_head(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    mbv2_head_par(in, out, packed, scratch, par);
+}
+static void Par_pool(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    mbv2_pool_par(in, out, packed, scratch, par);
+}
+static void Par_fc(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    mbv2_fc_par(in, out, packed, scratch, par);
+}
+static void Par_prob(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    mbv2_prob_par(in, out, packed, scratch, par);
+}
+
+typedef void (*run_par_fn)(const float *, const float *, float *, const float *, float *, const sg_par *);
+static const run_par_fn run_par[MBV2_LAYER_COUNT] = {
+    Par_stem,
+    Par_s1_1,
+    Par_e2_1,
+    Par_s2_1,
+    Par_e2_2,
+    Par_s2_2,
+    Par_e3_1,
+    Par_s3_1,
+    Par_e3_2,
+    Par_s3_2,
+    Par_e3_3,
+    Par_s3_3,
+    Par_e4_1,
+    Par_s4_1,
+    Par_e4_2,
+    Par_s4_2,
+    Par_e4_3,
+    Par_s4_3,
+    Par_e4_4,
+    Par_s4_4,
+    Par_e5_1,
+    Par_s5_1,
+    Par_e5_2,
+    Par_s5_2,
+    Par_e5_3,
+    Par_s5_3,
+    Par_e6_1,
+    Par_s6_1,
+    Par_e6_2,
+    Par_s6_2,
+    Par_e6_3,
+    Par_s6_3,
+    Par_e7_1,
+    Par_s7_1,
+    Par_head,
+    Par_pool,
+    Par_fc,
+    Par_prob,
+};
+
+/* For every fake pool of 1 to 4 threads (more than MBV2_MAX_THREADS run as
+ * that many) and task order, and par NULL: run(par) must write `ref` bit for
+ * bit and, from 2 threads on, make `calls` parallel calls. */
+static void par_check(const char *what, void (*run)(void *ctx, const sg_par *par, float *out), void *ctx,
+                      const float *ref, size_t nout, int calls)
+{
+    float *out = alloc_buf(nout);
+    for (int threads = 0; threads <= 4; ++threads) {
+        for (int order = 0; order < 3; ++order) {
+            struct fake_pool pool = { 0, 0, 0x9e3779b9u };
+            sg_par par;
+            pool.order = order;
+            par.parallel = fake_parallel;
+            par.pool = &pool;
+            par.threads = threads;
+            fill_garbage(out, nout);
+            run(ctx, threads == 0 ? NULL : &par, out);
+            check_canary(what, "the output", out, nout);
+            ck_assert_msg(memcmp(out, ref, nout * sizeof *out) == 0, "%s, %d thread%s, task order %d: the output "
+                          "differs from one thread's", what, threads, threads == 1 ? "" : "s", order);
+            ck_assert_msg(pool.calls == (threads >= 2 && MBV2_MAX_THREADS >= 2 ? calls : 0),
+                          "%s, %d threads: %d parallel calls, expected %d", what, threads, pool.calls,
+                          threads >= 2 && MBV2_MAX_THREADS >= 2 ? calls : 0);
+            if (threads == 0) break;
+        }
+    }
+    free(out);
+}
+
+/* The split layers: 1 when layer i shares its bands between tasks. */
+static const int layer_split[MBV2_LAYER_COUNT] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+
+/* par_check's run of one layer: its N_L_par, the scratch refilled with garbage. */
+struct layer_run { int i; const float *in, *skip, *packed; float *scratch; size_t scratch_floats; };
+
+static void run_layer_par(void *ctx, const sg_par *par, float *out)
+{
+    const struct layer_run *r = (const struct layer_run *)ctx;
+    fill_garbage(r->scratch, r->scratch_floats);
+    run_par[r->i](r->in, r->skip, out, r->packed, r->scratch, par);
+}
+
 START_TEST(test_layer)
 {
     const sg_layer *L = &mbv2_layers[_i];
@@ -282,6 +612,16 @@ START_TEST(test_layer)
     fill_garbage(out2, nout);
     L->run(in, skip_arg, out2, packed, scratch);
     ck_assert_msg(memcmp(out, out2, nout * sizeof *out) == 0, "layer %s: two runs differ", L->name);
+    {
+        struct layer_run r = { 0, NULL, NULL, NULL, NULL, 0 };
+        r.i = _i;
+        r.in = in;
+        r.skip = skip_arg;
+        r.packed = packed;
+        r.scratch = scratch;
+        r.scratch_floats = L->scratch_floats;
+        par_check(L->name, run_layer_par, &r, out, nout, layer_split[_i]);
+    }
 
     /* generic kernel, and the magnitude run for the tolerance */
     const size_t gs = sg_generic_scratch_floats(L);
@@ -317,6 +657,18 @@ START_TEST(test_layer)
     free(a_in); free(a_skip);
 }
 END_TEST
+
+/* par_check's run of the whole net: mbv2_forward_par, the arena
+ * refilled with garbage; its canaries checked. */
+struct forward_run { const float *in, *packed; float *arena; };
+
+static void run_forward_par(void *ctx, const sg_par *par, float *out)
+{
+    const struct forward_run *r = (const struct forward_run *)ctx;
+    fill_garbage(r->arena, MBV2_ARENA_FLOATS);
+    mbv2_forward_par(r->in, out, r->packed, r->arena, par);
+    check_canary("mbv2_forward_par", "the arena", r->arena, MBV2_ARENA_FLOATS);
+}
 
 /* mbv2_forward: every tensor in the arena (garbage before, canaries
  * after); against the same layers run one by one in buffers of their own
@@ -367,6 +719,13 @@ static void forward_check(const float *baked)
     fill_garbage(out2, nout);
     mbv2_forward(in, out2, use, arena);
     ck_assert_msg(memcmp(out, out2, nout * sizeof *out) == 0, "mbv2_forward: two runs differ");
+    {
+        struct forward_run r = { NULL, NULL, NULL };
+        r.in = in;
+        r.packed = use;
+        r.arena = arena;
+        par_check("mbv2_forward_par", run_forward_par, &r, out, nout, 0);
+    }
 
     /* the layers one by one, each in buffers of its own; the generic chain
      * and its magnitude run beside them */

@@ -245,6 +245,157 @@ static void magnitude(const sg_layer *L, const sg_weights *aw, const float *m_in
     }
 }
 
+/* A pool that runs the tasks of a call one after another on this thread,
+ * in order 0 (as numbered), 1 (reversed) or 2 (shuffled): a split whose
+ * output depended on the order or on which task ran a band would differ. */
+struct fake_pool { int order, calls; uint32_t seed; };
+
+static void fake_parallel(void *pool, sg_task_fn fn, void *ctx, int ntasks)
+{
+    struct fake_pool *p = (struct fake_pool *)pool;
+    int order[64];
+    ck_assert_msg(ntasks >= 2 && ntasks <= ACTS_MAX_THREADS, "a parallel call of %d tasks (threads at most %d)",
+                  ntasks, ACTS_MAX_THREADS);
+    for (int i = 0; i < ntasks; ++i) order[i] = p->order == 1 ? ntasks - 1 - i : i;
+    if (p->order == 2) {
+        for (int i = ntasks - 1; i > 0; --i) {
+            p->seed ^= p->seed << 13;
+            p->seed ^= p->seed >> 17;
+            p->seed ^= p->seed << 5;
+            const int j = (int)(p->seed % (uint32_t)(i + 1)), tmp = order[i];
+            order[i] = order[j];
+            order[j] = tmp;
+        }
+    }
+    p->calls++;
+    for (int i = 0; i < ntasks; ++i) fn(ctx, order[i]);
+}
+
+/* Each layer's N_L_par with the arguments of sg_layer's run. */
+static void Par_dw_hswish(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    acts_dw_hswish_par(in, out, packed, scratch, par);
+}
+static void Par_dw_hsig_m2(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    acts_dw_hsig_m2_par(in, out, packed, scratch, par);
+}
+static void Par_dw_sig(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    acts_dw_sig_par(in, out, packed, scratch, par);
+}
+static void Par_pw_hswish(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    acts_pw_hswish_par(in, out, packed, scratch, par);
+}
+static void Par_pw_sig_res(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    acts_pw_sig_res_par(in, out, packed, scratch, par);
+}
+static void Par_sep_mix(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    acts_sep_mix_par(in, out, packed, scratch, par);
+}
+static void Par_sep_s2(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    acts_sep_s2_par(in, out, packed, scratch, par);
+}
+static void Par_sep_res(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    acts_sep_res_par(in, out, packed, scratch, par);
+}
+static void Par_bn_acts(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    acts_bn_acts_par(in, out, packed, scratch, par);
+}
+static void Par_up_sig(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    acts_up_sig_par(in, out, packed, scratch, par);
+}
+static void Par_fused_hsw(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    acts_fused_hsw_par(in, out, packed, scratch, par);
+}
+
+typedef void (*run_par_fn)(const float *, const float *, float *, const float *, float *, const sg_par *);
+static const run_par_fn run_par[ACTS_LAYER_COUNT] = {
+    Par_dw_hswish,
+    Par_dw_hsig_m2,
+    Par_dw_sig,
+    Par_pw_hswish,
+    Par_pw_sig_res,
+    Par_sep_mix,
+    Par_sep_s2,
+    Par_sep_res,
+    Par_bn_acts,
+    Par_up_sig,
+    Par_fused_hsw,
+};
+
+/* For every fake pool of 1 to 4 threads (more than ACTS_MAX_THREADS run as
+ * that many) and task order, and par NULL: run(par) must write `ref` bit for
+ * bit and, from 2 threads on, make `calls` parallel calls. */
+static void par_check(const char *what, void (*run)(void *ctx, const sg_par *par, float *out), void *ctx,
+                      const float *ref, size_t nout, int calls)
+{
+    float *out = alloc_buf(nout);
+    for (int threads = 0; threads <= 4; ++threads) {
+        for (int order = 0; order < 3; ++order) {
+            struct fake_pool pool = { 0, 0, 0x9e3779b9u };
+            sg_par par;
+            pool.order = order;
+            par.parallel = fake_parallel;
+            par.pool = &pool;
+            par.threads = threads;
+            fill_garbage(out, nout);
+            run(ctx, threads == 0 ? NULL : &par, out);
+            check_canary(what, "the output", out, nout);
+            ck_assert_msg(memcmp(out, ref, nout * sizeof *out) == 0, "%s, %d thread%s, task order %d: the output "
+                          "differs from one thread's", what, threads, threads == 1 ? "" : "s", order);
+            ck_assert_msg(pool.calls == (threads >= 2 && ACTS_MAX_THREADS >= 2 ? calls : 0),
+                          "%s, %d threads: %d parallel calls, expected %d", what, threads, pool.calls,
+                          threads >= 2 && ACTS_MAX_THREADS >= 2 ? calls : 0);
+            if (threads == 0) break;
+        }
+    }
+    free(out);
+}
+
+/* The split layers: 1 when layer i shares its bands between tasks. */
+static const int layer_split[ACTS_LAYER_COUNT] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+
+/* par_check's run of one layer: its N_L_par, the scratch refilled with garbage. */
+struct layer_run { int i; const float *in, *skip, *packed; float *scratch; size_t scratch_floats; };
+
+static void run_layer_par(void *ctx, const sg_par *par, float *out)
+{
+    const struct layer_run *r = (const struct layer_run *)ctx;
+    fill_garbage(r->scratch, r->scratch_floats);
+    run_par[r->i](r->in, r->skip, out, r->packed, r->scratch, par);
+}
+
 START_TEST(test_layer)
 {
     const sg_layer *L = &acts_layers[_i];
@@ -282,6 +433,16 @@ START_TEST(test_layer)
     fill_garbage(out2, nout);
     L->run(in, skip_arg, out2, packed, scratch);
     ck_assert_msg(memcmp(out, out2, nout * sizeof *out) == 0, "layer %s: two runs differ", L->name);
+    {
+        struct layer_run r = { 0, NULL, NULL, NULL, NULL, 0 };
+        r.i = _i;
+        r.in = in;
+        r.skip = skip_arg;
+        r.packed = packed;
+        r.scratch = scratch;
+        r.scratch_floats = L->scratch_floats;
+        par_check(L->name, run_layer_par, &r, out, nout, layer_split[_i]);
+    }
 
     /* generic kernel, and the magnitude run for the tolerance */
     const size_t gs = sg_generic_scratch_floats(L);

@@ -245,6 +245,318 @@ static void magnitude(const sg_layer *L, const sg_weights *aw, const float *m_in
     }
 }
 
+/* A pool that runs the tasks of a call one after another on this thread,
+ * in order 0 (as numbered), 1 (reversed) or 2 (shuffled): a split whose
+ * output depended on the order or on which task ran a band would differ. */
+struct fake_pool { int order, calls; uint32_t seed; };
+
+static void fake_parallel(void *pool, sg_task_fn fn, void *ctx, int ntasks)
+{
+    struct fake_pool *p = (struct fake_pool *)pool;
+    int order[64];
+    ck_assert_msg(ntasks >= 2 && ntasks <= PW_DENSE_MAX_THREADS, "a parallel call of %d tasks (threads at most %d)",
+                  ntasks, PW_DENSE_MAX_THREADS);
+    for (int i = 0; i < ntasks; ++i) order[i] = p->order == 1 ? ntasks - 1 - i : i;
+    if (p->order == 2) {
+        for (int i = ntasks - 1; i > 0; --i) {
+            p->seed ^= p->seed << 13;
+            p->seed ^= p->seed >> 17;
+            p->seed ^= p->seed << 5;
+            const int j = (int)(p->seed % (uint32_t)(i + 1)), tmp = order[i];
+            order[i] = order[j];
+            order[j] = tmp;
+        }
+    }
+    p->calls++;
+    for (int i = 0; i < ntasks; ++i) fn(ctx, order[i]);
+}
+
+/* Each layer's N_L_par with the arguments of sg_layer's run. */
+static void Par_c1_1(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_c1_1_par(in, out, packed, scratch, par);
+}
+static void Par_c1_8(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_c1_8_par(in, out, packed, scratch, par);
+}
+static void Par_c3_4(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_c3_4_par(in, out, packed, scratch, par);
+}
+static void Par_c4_5(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_c4_5_par(in, out, packed, scratch, par);
+}
+static void Par_c5_3(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_c5_3_par(in, out, packed, scratch, par);
+}
+static void Par_c7_9(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_c7_9_par(in, out, packed, scratch, par);
+}
+static void Par_c8_8(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_c8_8_par(in, out, packed, scratch, par);
+}
+static void Par_c9_7(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_c9_7_par(in, out, packed, scratch, par);
+}
+static void Par_c15_16(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_c15_16_par(in, out, packed, scratch, par);
+}
+static void Par_c16_17(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_c16_17_par(in, out, packed, scratch, par);
+}
+static void Par_c17_15(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_c17_15_par(in, out, packed, scratch, par);
+}
+static void Par_c31_33(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_c31_33_par(in, out, packed, scratch, par);
+}
+static void Par_c32_32(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_c32_32_par(in, out, packed, scratch, par);
+}
+static void Par_c33_31(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_c33_31_par(in, out, packed, scratch, par);
+}
+static void Par_c48_47(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_c48_47_par(in, out, packed, scratch, par);
+}
+static void Par_c47_49(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_c47_49_par(in, out, packed, scratch, par);
+}
+static void Par_c64_65(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_c64_65_par(in, out, packed, scratch, par);
+}
+static void Par_c65_64(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_c65_64_par(in, out, packed, scratch, par);
+}
+static void Par_c16_96(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_c16_96_par(in, out, packed, scratch, par);
+}
+static void Par_c96_48(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_c96_48_par(in, out, packed, scratch, par);
+}
+static void Par_c17_1(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_c17_1_par(in, out, packed, scratch, par);
+}
+static void Par_c1_33(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_c1_33_par(in, out, packed, scratch, par);
+}
+static void Par_cdef(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_cdef_par(in, out, packed, scratch, par);
+}
+static void Par_nobias(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_nobias_par(in, out, packed, scratch, par);
+}
+static void Par_a_relu(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_a_relu_par(in, out, packed, scratch, par);
+}
+static void Par_a_r6(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_a_r6_par(in, out, packed, scratch, par);
+}
+static void Par_a_mm(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_a_mm_par(in, out, packed, scratch, par);
+}
+static void Par_a_max(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_a_max_par(in, out, packed, scratch, par);
+}
+static void Par_res8(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_res8_par(in, out, packed, scratch, par);
+}
+static void Par_res17(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_res17_par(in, out, packed, scratch, par);
+}
+static void Par_pair_odd(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_pair_odd_par(in, out, packed, scratch, par);
+}
+static void Par_pair40(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_pair40_par(in, out, packed, scratch, par);
+}
+static void Par_pair8(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_pair8_par(in, out, packed, scratch, par);
+}
+static void Par_res33(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    pw_dense_res33_par(in, out, packed, scratch, par);
+}
+
+typedef void (*run_par_fn)(const float *, const float *, float *, const float *, float *, const sg_par *);
+static const run_par_fn run_par[PW_DENSE_LAYER_COUNT] = {
+    Par_c1_1,
+    Par_c1_8,
+    Par_c3_4,
+    Par_c4_5,
+    Par_c5_3,
+    Par_c7_9,
+    Par_c8_8,
+    Par_c9_7,
+    Par_c15_16,
+    Par_c16_17,
+    Par_c17_15,
+    Par_c31_33,
+    Par_c32_32,
+    Par_c33_31,
+    Par_c48_47,
+    Par_c47_49,
+    Par_c64_65,
+    Par_c65_64,
+    Par_c16_96,
+    Par_c96_48,
+    Par_c17_1,
+    Par_c1_33,
+    Par_cdef,
+    Par_nobias,
+    Par_a_relu,
+    Par_a_r6,
+    Par_a_mm,
+    Par_a_max,
+    Par_res8,
+    Par_res17,
+    Par_pair_odd,
+    Par_pair40,
+    Par_pair8,
+    Par_res33,
+};
+
+/* For every fake pool of 1 to 4 threads (more than PW_DENSE_MAX_THREADS run as
+ * that many) and task order, and par NULL: run(par) must write `ref` bit for
+ * bit and, from 2 threads on, make `calls` parallel calls. */
+static void par_check(const char *what, void (*run)(void *ctx, const sg_par *par, float *out), void *ctx,
+                      const float *ref, size_t nout, int calls)
+{
+    float *out = alloc_buf(nout);
+    for (int threads = 0; threads <= 4; ++threads) {
+        for (int order = 0; order < 3; ++order) {
+            struct fake_pool pool = { 0, 0, 0x9e3779b9u };
+            sg_par par;
+            pool.order = order;
+            par.parallel = fake_parallel;
+            par.pool = &pool;
+            par.threads = threads;
+            fill_garbage(out, nout);
+            run(ctx, threads == 0 ? NULL : &par, out);
+            check_canary(what, "the output", out, nout);
+            ck_assert_msg(memcmp(out, ref, nout * sizeof *out) == 0, "%s, %d thread%s, task order %d: the output "
+                          "differs from one thread's", what, threads, threads == 1 ? "" : "s", order);
+            ck_assert_msg(pool.calls == (threads >= 2 && PW_DENSE_MAX_THREADS >= 2 ? calls : 0),
+                          "%s, %d threads: %d parallel calls, expected %d", what, threads, pool.calls,
+                          threads >= 2 && PW_DENSE_MAX_THREADS >= 2 ? calls : 0);
+            if (threads == 0) break;
+        }
+    }
+    free(out);
+}
+
+/* The split layers: 1 when layer i shares its bands between tasks. */
+static const int layer_split[PW_DENSE_LAYER_COUNT] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+
+/* par_check's run of one layer: its N_L_par, the scratch refilled with garbage. */
+struct layer_run { int i; const float *in, *skip, *packed; float *scratch; size_t scratch_floats; };
+
+static void run_layer_par(void *ctx, const sg_par *par, float *out)
+{
+    const struct layer_run *r = (const struct layer_run *)ctx;
+    fill_garbage(r->scratch, r->scratch_floats);
+    run_par[r->i](r->in, r->skip, out, r->packed, r->scratch, par);
+}
+
 START_TEST(test_layer)
 {
     const sg_layer *L = &pw_dense_layers[_i];
@@ -282,6 +594,16 @@ START_TEST(test_layer)
     fill_garbage(out2, nout);
     L->run(in, skip_arg, out2, packed, scratch);
     ck_assert_msg(memcmp(out, out2, nout * sizeof *out) == 0, "layer %s: two runs differ", L->name);
+    {
+        struct layer_run r = { 0, NULL, NULL, NULL, NULL, 0 };
+        r.i = _i;
+        r.in = in;
+        r.skip = skip_arg;
+        r.packed = packed;
+        r.scratch = scratch;
+        r.scratch_floats = L->scratch_floats;
+        par_check(L->name, run_layer_par, &r, out, nout, layer_split[_i]);
+    }
 
     /* generic kernel, and the magnitude run for the tolerance */
     const size_t gs = sg_generic_scratch_floats(L);

@@ -1,0 +1,68 @@
+-- plan_par.lua - how a layer's work splits into tasks for N_forward_par
+-- (SPEC section 11, `--threads n`).  Numbers only: the sentences are
+-- explain.lua's.
+--
+-- A split layer is a list of row bands, each computed by one call of the
+-- same kernels whichever task runs it: a task takes the bands that start
+-- in its share of the output rows (task t of T: rows R*t/T .. R*(t+1)/T - 1
+-- of the R), so every output
+-- element is computed by one task, by the same instructions in the same
+-- order as on one thread, and the output is bitwise identical for every
+-- thread count.  A task of a fused separable layer has its own band buffer
+-- (the layer's scratch holds n of them); a projection's bands need none.
+local M = {}
+
+local floor, max = math.floor, math.max
+
+-- Band invocations of a band list ({start, n, loop}): the loops unrolled.
+local function count(bands)
+  local nb = 0
+  for _, b in ipairs(bands) do nb = nb + (b.loop or 1) end
+  return nb
+end
+
+-- The split of planned layer p (its stages, p.fused) for `threads`
+-- workers: { kind = "bands", nb (bands), bands ({start, n, loop}), rows
+-- (output rows), task_floats (scratch of one task), threads } or { kind = "one", why, ... } with
+-- why "threads" (a one-thread build), "small" (fewer MACs than the
+-- target's par_min_macs: a parallel call costs more than it saves), "rows"
+-- (one band: nothing to share), "op" (a layer kind that runs on one thread
+-- in this version), "topology" (a projection read through index tables) or
+-- "unfused" (a separable layer whose depthwise stage reads a staged copy
+-- of its whole input, or built with --fuse never).
+function M.split(tg, p, threads)
+  local L = p.L
+  if threads <= 1 then return { kind = "one", why = "threads" } end
+  if p.macs < tg.par_min_macs then return { kind = "one", why = "small", macs = p.macs, min = tg.par_min_macs } end
+  local bands, task_floats
+  if L.op == "separable" then
+    if not p.fused then return { kind = "one", why = "unfused", fusion = p.fusion.kind } end
+    bands, task_floats = p.fused.bands, p.fused.band_floats
+  elseif L.op == "pwconv" and p.pw_bands then
+    bands, task_floats = p.pw_bands.bands, 0
+  elseif L.op == "pwconv" then
+    return { kind = "one", why = "topology" }
+  else
+    return { kind = "one", why = "op" }
+  end
+  local nb = count(bands)
+  if nb < 2 then return { kind = "one", why = "rows" } end
+  return { kind = "bands", nb = nb, bands = bands, task_floats = task_floats, threads = threads,
+           rows = L.op == "separable" and L.MH or L.H }
+end
+
+-- The row bands of a projection layer of H rows split for `threads`
+-- workers: about 4 bands per worker, so that a worker slower than the
+-- others (threads > cores, another process) delays the layer by a quarter
+-- of its share; { B, bands = {start, n, loop} } (a loop of bands of B rows
+-- and one remainder band).
+function M.pw_rows(H, threads)
+  local B = max(1, floor(H / (4 * threads)))
+  local nb = floor(H / B)
+  local bands = { { start = 0, n = B, loop = nb > 1 and nb or nil } }
+  if H - nb * B > 0 then bands[#bands + 1] = { start = nb * B, n = H - nb * B } end
+  return { B = B, bands = bands }
+end
+
+M.count = count
+return M

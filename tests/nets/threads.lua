@@ -1,0 +1,24 @@
+-- sepgen-args: --threads 4
+-- Generated for 4 threads (N_MAX_THREADS 4): the split layers' band runners,
+-- tasks and N_L_par entry points, and N_forward_par.  The Check test runs
+-- every layer's N_L_par and N_forward_par on fake pools of 1 to 4 threads
+-- with the tasks in order, reversed and shuffled, and requires one thread's
+-- output bit for bit.  Fused separable layers (own band buffer per task),
+-- projections in row bands (with the input and a named layer as residual),
+-- a layer too small to split, and a projection of 3 rows (fewer bands than
+-- threads).
+return {
+  name = "threads",
+  layers = {
+    { name = "s1", op = "separable", input = { h = 20, w = 18, c = 16 }, cout = 24 },
+    { name = "p1", op = "pwconv", cout = 24, act = "relu", residual = true },
+    { name = "p2", op = "pwconv", cout = 24, residual = "p1" },
+    { name = "s2", op = "separable", cout = 24, residual = true, dw_act = "relu6", act = "none" },
+    { name = "s3", op = "separable", stride = 2, cout = 32 },
+    { name = "s4", op = "separable", stride = 2, cout = 64 },
+    { name = "s5", op = "separable", stride = 2, cout = 128 },
+    { name = "p3", op = "pwconv", cout = 128, act = "relu6" },
+    { name = "gap", op = "pool", type = "avg", global = true },
+    { name = "fc", op = "fc", cout = 10 },
+  },
+}
