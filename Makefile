@@ -37,7 +37,7 @@ NETS         ?=
 GEN     ?= gen/main.lua
 TEMPLATES := $(sort $(wildcard templates/*.in templates/*/*.in))
 SCRIPTS := tests/scripts
-STAGES  := lua runtime bad determinism golden import nets
+STAGES  := lua runtime bad determinism golden import nets threads
 NPROC   := $(shell nproc 2>/dev/null || echo 2)
 
 export LUA CC CLANG BUILD GEN FUSE
@@ -98,6 +98,10 @@ help:
 	@echo '                    for tests/nets on every target the machine runs'
 	@echo '                    (SANITIZE_ALL=1: the example nets too); a target the CPU'
 	@echo '                    lacks is compiled (gcc, clang) and skipped with the reason'
+	@echo '                 g. threads (make test-threads): every net for 4 threads, its'
+	@echo '                    layers and N_forward_par on fake pools of 1-4 threads (any task'
+	@echo '                    order) bit for bit; N_forward_par on the pthreads pool, -O2'
+	@echo '                    and ThreadSanitizer'
 	@echo '  make test-shapes [SHAPES=...]  stage f for SHAPES alone'
 	@echo '  make fuzz   [SECONDS=600] [SEED=n] [NETS=n]  random valid nets on every target'
 	@echo '                 the machine runs (-Werror, ASan+UBSan) and invalid mutants of the'
@@ -186,6 +190,9 @@ test-nets:
 	  $(SCRIPTS)/nets-summary.sh $(foreach j,$(NET_JOBS),$(call job_dir,$(patsubst net/%,%,$(j)))) || rc=1; \
 	  echo "-------- a CPU without avx2/avx512 (fake /proc/cpuinfo)"; \
 	  $(SCRIPTS)/net-selftest.sh $(BUILD)/nets-selftest || rc=1; [ $$rc -eq 0 ])
+
+test-threads:
+	$(call stage,threads,BUILD=$(BUILD) $(SCRIPTS)/threads.sh)
 
 test-shapes: deps
 	@rm -f $(foreach j,$(SHAPES_JOBS),$(call job_dir,$(patsubst net/%,%,$(j)))/result); \

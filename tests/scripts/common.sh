@@ -118,3 +118,40 @@ sg_net_args() {
 sg_gen_cflags() {
     sed -n '1,/\*\//{s/^ \* cflags:[[:space:]]*//p;}' "$1" | head -n 1 | sed 's/[[:space:]]*$//'
 }
+
+# sg_tsan_probe P: can $CC build and run a ThreadSanitizer binary here (P:
+# a path for the probe's files)?  Sets sg_tsan_prefix (a command to run TSan
+# binaries under: empty, or setarch -R where address randomization stops
+# them) or sg_tsan_why (why not).
+sg_tsan_probe() {
+    sg_p=$1 sg_tsan_prefix="" sg_tsan_why=""
+    cat >"$sg_p.c" <<'EOF'
+#include <pthread.h>
+static int x;
+static void *f(void *a) { (void)a; x = 1; return 0; }
+int main(void)
+{
+    pthread_t t;
+    if (pthread_create(&t, 0, f, 0) != 0 || pthread_join(t, 0) != 0)
+        return 1;
+    return x != 1;
+}
+EOF
+    if ! ${CC:-cc} -fsanitize=thread -pthread "$sg_p.c" -o "$sg_p" >"$sg_p.log" 2>&1; then
+        sg_tsan_why="${CC:-cc} cannot build with -fsanitize=thread: $(head -n 1 "$sg_p.log")"
+        return 1
+    fi
+    "$sg_p" >"$sg_p.log" 2>&1
+    sg_rc=$?
+    [ "$sg_rc" -eq 0 ] && return 0
+    sg_first=$(grep -m 1 . "$sg_p.log")
+    sg_first="exit status $sg_rc${sg_first:+: $sg_first}"
+    sg_arch=$(uname -m)
+    if command -v setarch >/dev/null 2>&1 && setarch "$sg_arch" -R "$sg_p" >/dev/null 2>&1; then
+        echo "TSan binaries run only without address randomization here: setarch $sg_arch -R"
+        sg_tsan_prefix="setarch $sg_arch -R"
+        return 0
+    fi
+    sg_tsan_why="a -fsanitize=thread binary does not run on this kernel ($sg_first), nor under setarch -R"
+    return 1
+}

@@ -25,7 +25,8 @@
 # Environment: LUA (default lua5.4), GEN (default gen/main.lua), CC (default
 # cc), CLANG (default clang; empty to skip), NET_RUN_TIMEOUT (seconds per
 # test run, default 600), CK_TIMEOUT_MULTIPLIER (Check's, default 1 for the
-# -O2 run and 10 for the sanitizer run).  Exit 0 on pass or skip, 1 on failure.
+# -O2 run and 10 for the sanitizer run), NET_EXTRA_ARGS (generator options
+# after the net's own, e.g. --threads 4).  Exit 0 on pass or skip, 1 on failure.
 set -u
 
 if [ $# -ne 3 ]; then
@@ -89,8 +90,9 @@ norun=$sg_norun
 # FUSE from the environment, e.g. make test FUSE=always, applies to all nets).
 out=$dir/out
 rm -rf -- "$out"
-# FUSE (make test FUSE=...) applies to every net; a net's own line wins.
-extra=$(sg_net_args "$net")
+# FUSE (make test FUSE=...) applies to every net; a net's own line wins;
+# NET_EXTRA_ARGS wins over both.
+extra="$(sg_net_args "$net") ${NET_EXTRA_ARGS:-}"
 set -f
 # shellcheck disable=SC2086 # extra holds separate options
 if ! "$LUA" "$GEN" --out "$out" --target "$target" --fuse "${FUSE:-auto}" $extra "$net" >"$dir/gen.log" 2>&1; then

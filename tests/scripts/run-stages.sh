@@ -18,6 +18,7 @@ title() {
         golden) echo "e. golden output: every net on every target (tests/golden/)" ;;
         import) echo "e2. import: ONNX models from PyTorch, imported and run against PyTorch (tests/torch/)" ;;
         nets) echo "f. nets: generated kernels vs generic kernels, per target" ;;
+        threads) echo "g. threads: N_L_par and N_forward_par at 1-4 threads, bit for bit (fake and real pools)" ;;
         *) echo "$1" ;;
     esac
 }

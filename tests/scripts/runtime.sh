@@ -21,6 +21,8 @@
 set -u
 
 root=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
+# shellcheck source=tests/scripts/common.sh
+. "$root/tests/scripts/common.sh"
 CC=${CC:-cc}
 CLANG=${CLANG-clang}
 BUILD=${BUILD:-build}
@@ -72,43 +74,6 @@ run() { # run LABEL COMPILER CFLAGS BINARY SOURCES [VAR=VALUE...]
     fi
 }
 
-# Can $CC build and run a ThreadSanitizer binary here?  Sets prefix or
-# tsan_why.
-tsan_probe() {
-    p=$work/tsan_probe
-    cat >"$p.c" <<'EOF'
-#include <pthread.h>
-static int x;
-static void *f(void *a) { (void)a; x = 1; return 0; }
-int main(void)
-{
-    pthread_t t;
-    if (pthread_create(&t, 0, f, 0) != 0 || pthread_join(t, 0) != 0)
-        return 1;
-    return x != 1;
-}
-EOF
-    if ! $CC -fsanitize=thread -pthread "$p.c" -o "$p" >"$p.log" 2>&1; then
-        tsan_why="$CC cannot build with -fsanitize=thread: $(head -n 1 "$p.log")"
-        return 1
-    fi
-    "$p" >"$p.log" 2>&1
-    rc=$?
-    if [ "$rc" -eq 0 ]; then
-        return 0
-    fi
-    first=$(grep -m 1 . "$p.log")
-    first="exit status $rc${first:+: $first}"
-    arch=$(uname -m)
-    if command -v setarch >/dev/null 2>&1 && setarch "$arch" -R "$p" >/dev/null 2>&1; then
-        echo "runtime: TSan binaries run only without address randomization here: setarch $arch -R"
-        prefix="setarch $arch -R"
-        return 0
-    fi
-    tsan_why="a -fsanitize=thread binary does not run on this kernel ($first), nor under setarch -R"
-    return 1
-}
-
 # Can $CC build and run an OpenMP program?  Sets omp_why otherwise.
 omp_probe() {
     p=$work/omp_probe
@@ -151,7 +116,8 @@ else
     echo "runtime: pthreads with clang: SKIPPED (CLANG='$CLANG': empty or not installed)"
 fi
 run "pthreads asan+ubsan" "$CC" "$posix $strict -pthread $san" test_pthreads_san "$pt_src" "$san_env"
-if tsan_probe; then
+if sg_tsan_probe "$work/tsan_probe"; then
+    prefix=$sg_tsan_prefix
     tsan_env="TSAN_OPTIONS=halt_on_error=1 second_deadlock_stack=1"
     run "pthreads tsan" "$CC" "$posix $strict -pthread $tsan" test_pthreads_tsan "$pt_src" \
         "$san_env" "$tsan_env"
@@ -159,7 +125,7 @@ if tsan_probe; then
         test_pthreads_mutex_tsan "$pt_src" "$san_env" "$tsan_env"
     prefix=""
 else
-    echo "runtime: pthreads under ThreadSanitizer: SKIPPED ($tsan_why)"
+    echo "runtime: pthreads under ThreadSanitizer: SKIPPED ($sg_tsan_why)"
 fi
 
 echo "-------- OpenMP adapter (examples/app/sg_openmp.h)"
