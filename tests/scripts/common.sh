@@ -123,6 +123,7 @@ sg_gen_cflags() {
 # a path for the probe's files)?  Sets sg_tsan_prefix (a command to run TSan
 # binaries under: empty, or setarch -R where address randomization stops
 # them) or sg_tsan_why (why not).
+# shellcheck disable=SC2034 # the sg_ variables are for the caller
 sg_tsan_probe() {
     sg_p=$1 sg_tsan_prefix="" sg_tsan_why=""
     cat >"$sg_p.c" <<'EOF'
