@@ -674,6 +674,13 @@ end
 -- The net-level fields: name, input, the list of layers.  Returns the
 -- net's input shape (or nil) and the layers, or nothing when the list
 -- itself is unusable.
+-- Headers the generated files and their Check test include with <...>:
+-- a net of that name would put <name>.h in OUT, found first under -I OUT.
+local HEADER_NAMES = {
+  check = true, limits = true, math = true, stddef = true, stdint = true, stdio = true, stdlib = true,
+  string = true, immintrin = true, arm_neon = true,
+}
+
 local function net_fields(nctx, raw, net)
   nctx:keys("", raw, NET_FIELDS)
   if raw.name == nil then
@@ -682,6 +689,10 @@ local function net_fields(nctx, raw, net)
     net.name = check_name(nctx, "name", raw.name, "net")
     if net.name and (net.name == "sg" or net.name:sub(1, 3) == "sg_") then
       nctx:err("name", "\"sg\" and names starting with \"sg_\" are reserved for the runtime, got " .. show(net.name))
+      net.name = nil
+    elseif net.name and HEADER_NAMES[net.name] then
+      nctx:err("name", show(net.name) .. " is reserved: <net>.h would hide the C header <" .. net.name ..
+        ".h> that the generated files include (they are built with -I OUT)")
       net.name = nil
     end
   end
