@@ -15,7 +15,7 @@
 --   local net = gen.net(seed, index [, opts])
 --     net.text    the shapes file (comment header, then `return {...}`)
 --     net.raw     the table it returns
---     net.args    generator options (`--fuse always`) or ""
+--     net.args    generator options (`--fuse always`, `--threads 3`) or ""
 --     net.bake    true: bake random weights (gen/mkweights.lua) for it
 --     net.layers  the number of layers
 --     net.chains  the number of chains
@@ -338,7 +338,7 @@ local function code_size(raw, target, args)
   if not net then return nil end
   local fuse = args:match("%-%-fuse (%a+)") or (args:match("memory") and "always") or "auto"
   local ok, files = pcall(function()
-    local p = plan.net(net, target, fuse)
+    local p = plan.net(net, target, fuse, tonumber(args:match("%-%-threads (%d+)") or "1"))
     emit.template_dir = ROOT .. "/templates"
     return emit.net(p, NAME, ROOT .. "/runtime", "", nil)
   end)
@@ -457,6 +457,8 @@ function M.draw(seed, index, opts, attempt)
   local x = r:int(1, 10)
   if x == 1 then args = "--fuse always" elseif x == 2 then args = "--fuse never"
   elseif x == 3 then args = "--optimize memory" end
+  -- N_MAX_THREADS 2..4: the check file runs N_L_par and N_forward_par on fake pools
+  if r:chance(0.3) then args = (args ~= "" and (args .. " ") or "") .. "--threads " .. r:int(2, 4) end
   return { raw = raw, args = args, bake = r:chance(0.3) }
 end
 
