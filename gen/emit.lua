@@ -30,7 +30,7 @@ end
 M.TEMPLATE_VARS = {
   -- helpers every stage template and include gets
   "act_c", "each", "explain", "flt", "include", "int", "ix", "lin", "loop", "loop1", "plus", "region_comment",
-  "unread",
+  "unread", "row_loop",
   -- a stage: the plan record, function name, input buffer, index table
   "st", "fn", "src", "srcname",
   -- layer.c.in and pack.c.in
@@ -192,9 +192,18 @@ local function unread(st)
     or "(void)in; (void)w; /* no tap meets the input, no bias */"
 end
 
+-- The loop over the output rows vy of row class rc: all of them, or with
+-- threads (st.row_range) those inside the arguments y0 .. y1 - 1.
+local function row_loop(st, rc)
+  if not st.row_range then return loop("vy", rc.v0, rc.v1) end
+  local a, b = util.int(rc.v0), util.int(rc.v1)
+  return "for (int vy = " .. (rc.v0 > 0 and ("y0 > " .. a .. " ? y0 : " .. a) or "y0") .. "; vy < (y1 < " .. b ..
+    " ? y1 : " .. b .. "); ++vy) {"
+end
+
 helpers = { act_c = act_c, lin = lin, plus = plus, flt = util.flt, region_comment = explain.region,
             include = include, explain = explain, loop = loop, loop1 = loop1, each = each, ix = ix,
-            int = util.int, unread = unread }
+            int = util.int, unread = unread, row_loop = row_loop }
 
 ---------------------------------------------------------------- names
 
@@ -359,6 +368,18 @@ end
 -- output row lies in y0 .. y1 - 1; in a loop of bands of n rows from row
 -- s, bands k0 .. k1 - 1 (band k from row s + n * k).
 local function band_runner(L, p, const)
+  if p.par.direct then
+    -- one stage computing output rows y0 .. y1 - 1 itself (st.row_range)
+    local st = p.stages[1]
+    local args = { "in", "out" }
+    if st.wfloats > 0 then args[#args + 1] = "packed" end
+    if st.res then args[#args + 1] = st.res end
+    args[#args + 1] = "y0"
+    args[#args + 1] = "y1"
+    local call = kernel(L, 1, 1, st) .. "(" .. table.concat(args, ", ") .. ");"
+    if st.wfloats == 0 then return { "(void)packed;", call } end
+    return { call }
+  end
   local call = p.fused and fused_band(L, p, const) or pw_band(L, p, const)
   local lines = {}
   local function add(x) lines[#lines + 1] = x end

@@ -534,6 +534,9 @@ end
 -- How layer p runs in N_forward_par (plan_par.split), one sentence.
 function M.par(p)
   local s = p.par
+  if s.kind == "bands" and s.direct then
+    return fmt("split: each task computes its share of the %d output rows (at most %d tasks)", s.rows, s.threads)
+  end
   if s.kind == "bands" then
     return fmt("split: %d bands, each task those that start in its share of the %d rows (at most %d tasks%s)",
       s.nb, s.rows, s.threads,
@@ -545,6 +548,9 @@ function M.par(p)
       util.human(s.macs), util.human(s.min))
   end
   if s.why == "rows" then return "not split: one band of rows, nothing to share" end
+  if s.why == "staged" then
+    return "not split: it copies its whole input into a zero-padded buffer first (staged borders)"
+  end
   if s.why == "topology" then return "not split: a projection read through index tables runs on one thread" end
   if s.why == "unfused" then
     return fmt("not split: only fused bands are shared between tasks, and this layer is not fused (%s)", s.fusion)

@@ -142,6 +142,7 @@ M.SCHEMA = {
     { "woff", "input", "first float of its packed weights" }, { "src", "input", "where it reads" },
     { "dst", "input", "where it writes" }, { "scratch_at", "input", "scratch offset for a staged copy" },
     { "tap_lines", "input", "generated lines per tap, for the border estimate" },
+    { "row_range", "input", "with threads: computes the output rows y0 .. y1 - 1 given as arguments" },
     { "wnames", "input", "{w, b}: conv_w, conv_b" },
     { "rows", "borders", "row classes" }, { "cols", "borders", "column classes" },
     { "regions", "borders", "{r, c}: one unrolled region each" },
@@ -182,6 +183,7 @@ M.SCHEMA = {
     { "woff", "input", "0" }, { "wfloats", "input", "0: no weights" },
     { "src", "input", "where it reads" }, { "dst", "input", "where it writes" },
     { "scratch_at", "input", "unused (no staging)" },
+    { "row_range", "input", "with threads: computes the output rows y0 .. y1 - 1 given as arguments" },
     { "rows", "borders", "row classes" }, { "cols", "borders", "column classes" },
     { "regions", "borders", "{r, c}" }, { "border_lines", "borders", "estimated lines" },
     { "border_budget", "borders", "budget" }, { "staged", "borders", "nil" },
@@ -442,6 +444,19 @@ end
 
 local function pads_of(L) return { L.pt, L.pl, L.pb, L.pr } end
 
+-- A convolution or windowed pool stage; with threads, when it reads its
+-- input in place (not staged) and is worth a parallel call, built again
+-- to compute the output rows given as arguments (row_range), so tasks
+-- share the rows (plan_par.split).
+local function rows_stage(b, kind, input)
+  local st = b.new(kind, util.copy(input))
+  if b.threads > 1 and b.p.macs >= b.tg.par_min_macs and not st.staged and input.OH >= 2 then
+    input.row_range = true
+    st = b.new(kind, input)
+  end
+  return st
+end
+
 -- The stages of each op.
 local BUILD = {}
 
@@ -515,7 +530,7 @@ function BUILD.conv(b, L)
   input.OC, input.groups, input.bias, input.act, input.res = L.OC, L.groups or 1, L.bias, L.act, b.res
   input.src, input.dst, input.scratch_at, input.tap_lines = { "in" }, { "out" }, b.scratch, 3
   input.wnames = { w = "conv_w", b = "conv_b" }
-  b.add(b.new("conv", input))
+  b.add(rows_stage(b, "conv", input))
 end
 
 function BUILD.pool(b, L)
@@ -529,7 +544,7 @@ function BUILD.pool(b, L)
   for k, v in pairs(io) do input[k] = v end
   input.pool, input.count_pad, input.no_staging, input.bias, input.scratch_at =
     L.pool, L.count_pad, true, false, b.scratch
-  b.add(b.new("pool", input))
+  b.add(rows_stage(b, "pool", input))
 end
 
 function BUILD.fc(b, L)

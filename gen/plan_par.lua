@@ -23,10 +23,12 @@ end
 
 -- The split of planned layer p (its stages, p.fused) for `threads`
 -- workers: { kind = "bands", nb (bands), bands ({start, n, loop}), rows
--- (output rows), task_floats (scratch of one task), threads } or { kind = "one", why, ... } with
+-- (output rows), task_floats (scratch of one task), threads, direct (a
+-- convolution or pool whose kernel takes the rows: a band per row) } or { kind = "one", why, ... } with
 -- why "threads" (a one-thread build), "small" (fewer MACs than the
 -- target's par_min_macs: a parallel call costs more than it saves), "rows"
--- (one band: nothing to share), "op" (a layer kind that runs on one thread
+-- (one band: nothing to share), "staged" (a convolution that copies its
+-- whole input into a zero-padded buffer first), "op" (a layer kind that runs on one thread
 -- in this version), "topology" (a projection read through index tables) or
 -- "unfused" (a separable layer whose depthwise stage reads a staged copy
 -- of its whole input, or built with --fuse never).
@@ -35,7 +37,13 @@ function M.split(tg, p, threads)
   if threads <= 1 then return { kind = "one", why = "threads" } end
   if p.macs < tg.par_min_macs then return { kind = "one", why = "small", macs = p.macs, min = tg.par_min_macs } end
   local bands, task_floats
-  if L.op == "separable" then
+  local st = p.stages[1]
+  if (L.op == "conv" or L.op == "pool") and st.row_range then
+    -- the kernel computes any range of output rows itself: a band per row
+    return { kind = "bands", nb = L.OH, rows = L.OH, task_floats = 0, threads = threads, direct = true }
+  elseif L.op == "conv" or L.op == "pool" then
+    return { kind = "one", why = st.staged and "staged" or "rows" }
+  elseif L.op == "separable" then
     if not p.fused then return { kind = "one", why = "unfused", fusion = p.fusion.kind } end
     bands, task_floats = p.fused.bands, p.fused.band_floats
   elseif L.op == "pwconv" and p.pw_bands then

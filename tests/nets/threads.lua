@@ -5,12 +5,15 @@
 -- with the tasks in order, reversed and shuffled, and requires one thread's
 -- output bit for bit.  Fused separable layers (own band buffer per task),
 -- projections in row bands (with the input and a named layer as residual),
--- a layer too small to split, and a projection of 3 rows (fewer bands than
+-- a stem convolution and a windowed pool whose kernels take the rows, a
+-- layer too small to split, and a projection of 3 rows (fewer bands than
 -- threads).
 return {
   name = "threads",
   layers = {
-    { name = "s1", op = "separable", input = { h = 20, w = 18, c = 16 }, cout = 24 },
+    { name = "stem", op = "conv", input = { h = 40, w = 36, c = 3 }, cout = 16, stride = 2, act = "relu6" },
+    { name = "s1", op = "separable", cout = 24 },
+    { name = "mp", op = "pool", type = "max", k = 3, stride = 1 },
     { name = "p1", op = "pwconv", cout = 24, act = "relu", residual = true },
     { name = "p2", op = "pwconv", cout = 24, residual = "p1" },
     { name = "s2", op = "separable", cout = 24, residual = true, dw_act = "relu6", act = "none" },
