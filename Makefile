@@ -103,6 +103,7 @@ help:
 	@echo '                    order) bit for bit; N_forward_par on the pthreads pool, -O2'
 	@echo '                    and ThreadSanitizer'
 	@echo '  make test-shapes [SHAPES=...]  stage f for SHAPES alone'
+	@echo '  make test-mcu  scalar Check tests on emulated Cortex-M4F and M7, -O2 and -Os (tests/mcu/)'
 	@echo '  make fuzz   [SECONDS=600] [SEED=n] [NETS=n]  random valid nets on every target'
 	@echo '                 the machine runs (-Werror, ASan+UBSan) and invalid mutants of the'
 	@echo '                 example files (exit 2, clean); failures shrunk into tests/fuzz/found/'
@@ -193,6 +194,10 @@ test-nets:
 
 test-threads:
 	$(call stage,threads,BUILD=$(BUILD) $(SCRIPTS)/threads.sh)
+
+# Not a stage: the scalar Check tests on emulated Cortex-M4F and M7 (tests/mcu/README.md).
+test-mcu: deps
+	@tests/mcu/run.sh $(BUILD)/mcu
 
 test-shapes: deps
 	@rm -f $(foreach j,$(SHAPES_JOBS),$(call job_dir,$(patsubst net/%,%,$(j)))/result); \
