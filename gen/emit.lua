@@ -347,6 +347,22 @@ local function pw_band(L, p, const)
   end
 end
 
+-- The call that runs band b of a depthwise layer split in row bands
+-- (plan.dw_bands) from row y: its variant writes from the band's first row.
+local function dw_band(L, p, const)
+  local st = p.stages[1]
+  local orow = const("OUT_ROW", L.OW * L.OC, explain.offset("out_row"))
+  return function(b, y)
+    local ys = type(y) == "number" and util.int(y) or y
+    local function at(buf) return y == 0 and buf or (buf .. " + " .. ys .. " * " .. orow) end
+    local args = { "in", at("out") }
+    if st.wfloats > 0 then args[#args + 1] = "packed" end
+    if st.res then args[#args + 1] = at(st.res) end
+    args[#args + 1] = ys
+    return { kernel(L, 1, 1, b.dw) .. "(" .. table.concat(args, ", ") .. ");" }
+  end
+end
+
 local function fused_calls(L, p, const)
   local calls = {}
   local call = fused_band(L, p, const)
@@ -380,7 +396,7 @@ local function band_runner(L, p, const)
     if st.wfloats == 0 then return { "(void)packed;", call } end
     return { call }
   end
-  local call = p.fused and fused_band(L, p, const) or pw_band(L, p, const)
+  local call = p.fused and fused_band(L, p, const) or p.dw_bands and dw_band(L, p, const) or pw_band(L, p, const)
   local lines = {}
   local function add(x) lines[#lines + 1] = x end
   for _, b in ipairs(p.par.bands) do
@@ -464,6 +480,15 @@ local function layer_code(net, p, threads)
     local code
     if p.fused then
       code = fused_code(L, p, i, vars)
+    elseif split and p.dw_bands then
+      local parts = {}
+      for _, v in ipairs(p.dw_bands.dw) do
+        local vv = util.copy(vars)
+        vv.st = v
+        vv.fn, vv.about = kernel(L, 1, 1, v)
+        parts[#parts + 1] = render(v.template, vv)
+      end
+      code = table.concat(parts, "\n")
     elseif split and p.pw_bands then
       local parts = {}
       for _, n in ipairs(p.pw_bands.pw) do

@@ -233,6 +233,7 @@ M.SCHEMA = {
     { "fusion", "layer", "separable layers: the fusion decision (plan_fuse.decide: kind and what it compared)" },
     { "fused", "layer", "a fused layer's bands (the fused record below), or nil" },
     { "pw_bands", "layer", "with threads, a projection layer's row bands {B, bands, pw, pw_of} (plan_par.pw_rows)" },
+    { "dw_bands", "layer", "with threads, a depthwise layer's row bands {B, bands, dw} (plan_fuse.dw_bands)" },
     { "par", "layer", "the split for N_forward_par (plan_par.split): bands, or one thread and why" },
     { "packed_floats", "layer", "packed weight floats of all stages" },
     { "scratch_floats", "layer", "scratch floats the layer needs" },
@@ -460,9 +461,17 @@ end
 -- The stages of each op.
 local BUILD = {}
 
+-- With threads, a depthwise layer that reads its input in place runs in
+-- row bands of its own (plan_fuse.dw_bands, about 4 per worker), a
+-- variant of the stage per band shape writing from its first row.
 function BUILD.dwconv(b, L)
-  b.dw(b.geometry(false, L.H, L.W, L.C, L.OH, L.OW, L.kh, L.kw, L.sh, L.sw, L.dh, L.dw, pads_of(L), L.mult),
-    L.act, b.res, { "in" }, { "out" })
+  local d = b.dw(b.geometry(false, L.H, L.W, L.C, L.OH, L.OW, L.kh, L.kw, L.sh, L.sw, L.dh, L.dw, pads_of(L),
+    L.mult), L.act, b.res, { "in" }, { "out" })
+  if b.threads > 1 and b.p.macs >= b.tg.par_min_macs and not d.staged and L.OH >= 2 then
+    local B = math.max(1, math.floor(L.OH / (4 * b.threads)))
+    local bands, variants = plan_fuse.dw_bands(d, B, d.pairs and B >= 2, band_variant)
+    b.p.dw_bands = { B = B, bands = bands, dw = variants }
+  end
 end
 
 function BUILD.dwdeconv(b, L)

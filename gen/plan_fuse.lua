@@ -80,41 +80,32 @@ local function band_rows(rc, n)
   return { v0 = 0, v1 = n, a = rc.a, b = rc.b, r = rc.r, taps = rc.taps, sig = rc.sig }
 end
 
--- bands: bands follow the depthwise stage's row classes; inside a class of
--- many rows, a loop over bands of B rows plus one remainder band.  Every
--- band shape (row class, height) gets a depthwise variant of d built by
--- build_dw(d, band fields), every band height a projection built by
--- build_pw(n, band_lines) that must pack like q (fused bands share the layer's packed projection).  With the prefetch,
--- each band's projection is given the input lines the next band reads
--- first (the band's rows times the stride), and each band those rows (pf:
--- r0, r1 for one band; step, c0, c1 (rows step * y + c) and the clip of
--- the loop's last band, which may run past the input, in a loop).
-function M.bands(tg, L, d, q, dec, build_dw, build_pw)
-  local B = dec.B
-  local f = { B = B, bands = {}, dw = {}, pw = {}, pw_of = {}, band_floats = B * L.MW * (d.ostride or L.MC) }
-  local lf = util.idiv(tg.line_bytes, 4)
-  local seen = {}
+-- The row bands of depthwise stage d (B rows; pairs: the band variants
+-- compute row pairs): bands follow d's row classes; inside a class of many
+-- rows, a loop over bands of B rows plus one remainder band.  Every band
+-- shape (row class, height) gets a variant of d built by build_dw(d, band
+-- fields); on_height(n) is called once per band height.  Returns the bands
+-- {start, n, loop, dw} and the variants.
+function M.dw_bands(d, B, pairs, build_dw, on_height)
+  local bands, variants, seen, heights = {}, {}, {}, {}
   local function variant(ri, rc, n)
     local key = ri .. ":" .. n
     if not seen[key] then
       -- d but for the band's rows; row pairs where the layer's bands have
       -- them and this band has two rows or more
       local fields = { band = { ri = ri, n = n }, regions = {} }
-      if dec.pairs and n >= 2 then fields.pairs, fields.pairs_why = true, d.pairs_why end
+      if pairs and n >= 2 then fields.pairs, fields.pairs_why = true, d.pairs_why end
       local rows = band_rows(rc, n)
       for _, rg in ipairs(d.regions) do
         if rg.r == rc then fields.regions[#fields.regions + 1] = { r = rows, c = rg.c } end
       end
       fields.runs = plan_dw.runs(fields.regions, d.ur, fields.pairs)
       seen[key] = build_dw(d, fields)
-      f.dw[#f.dw + 1] = seen[key]
+      variants[#variants + 1] = seen[key]
     end
-    if not f.pw_of[n] then
-      local st = build_pw(n, dec.prefetch and util.ceil_div(n * L.sh * L.W * L.C, lf) or nil)
-      assert(st.nr == q.nr and st.wfloats == q.wfloats and (st.pair ~= nil) == (q.pair ~= nil),
-        "fused projection packs differently")
-      f.pw_of[n] = st
-      f.pw[#f.pw + 1] = n
+    if on_height and not heights[n] then
+      heights[n] = true
+      on_height(n)
     end
     return seen[key]
   end
@@ -122,14 +113,35 @@ function M.bands(tg, L, d, q, dec, build_dw, build_pw)
     local n = rc.v1 - rc.v0
     local nb = floor(n / B)
     if n <= B then
-      f.bands[#f.bands + 1] = { start = rc.v0, n = n, dw = variant(ri, rc, n) }
+      bands[#bands + 1] = { start = rc.v0, n = n, dw = variant(ri, rc, n) }
     else
-      f.bands[#f.bands + 1] = { start = rc.v0, n = B, loop = nb, dw = variant(ri, rc, B) }
+      bands[#bands + 1] = { start = rc.v0, n = B, loop = nb, dw = variant(ri, rc, B) }
       if n - nb * B > 0 then
-        f.bands[#f.bands + 1] = { start = rc.v0 + nb * B, n = n - nb * B, dw = variant(ri, rc, n - nb * B) }
+        bands[#bands + 1] = { start = rc.v0 + nb * B, n = n - nb * B, dw = variant(ri, rc, n - nb * B) }
       end
     end
   end
+  return bands, variants
+end
+
+-- bands: the depthwise stage's bands (M.dw_bands), every band height with
+-- a projection built by build_pw(n, band_lines) that must pack like q
+-- (fused bands share the layer's packed projection).  With the prefetch,
+-- each band's projection is given the input lines the next band reads
+-- first (the band's rows times the stride), and each band those rows (pf:
+-- r0, r1 for one band; step, c0, c1 (rows step * y + c) and the clip of
+-- the loop's last band, which may run past the input, in a loop).
+function M.bands(tg, L, d, q, dec, build_dw, build_pw)
+  local B = dec.B
+  local f = { B = B, pw = {}, pw_of = {}, band_floats = B * L.MW * (d.ostride or L.MC) }
+  local lf = util.idiv(tg.line_bytes, 4)
+  f.bands, f.dw = M.dw_bands(d, B, dec.pairs, build_dw, function(n)
+    local st = build_pw(n, dec.prefetch and util.ceil_div(n * L.sh * L.W * L.C, lf) or nil)
+    assert(st.nr == q.nr and st.wfloats == q.wfloats and (st.pair ~= nil) == (q.pair ~= nil),
+      "fused projection packs differently")
+    f.pw_of[n] = st
+    f.pw[#f.pw + 1] = n
+  end)
   -- the projection whose prefetch covers the most lines (for the reason)
   for _, n in ipairs(f.pw) do
     local st = f.pw_of[n]

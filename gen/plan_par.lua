@@ -46,6 +46,10 @@ function M.split(tg, p, threads)
   elseif L.op == "separable" then
     if not p.fused then return { kind = "one", why = "unfused", fusion = p.fusion.kind } end
     bands, task_floats = p.fused.bands, p.fused.band_floats
+  elseif L.op == "dwconv" and p.dw_bands then
+    bands, task_floats = p.dw_bands.bands, 0
+  elseif L.op == "dwconv" then
+    return { kind = "one", why = p.stages[1].staged and "staged" or "rows" }
   elseif L.op == "pwconv" and p.pw_bands then
     bands, task_floats = p.pw_bands.bands, 0
   elseif L.op == "pwconv" then
@@ -56,7 +60,7 @@ function M.split(tg, p, threads)
   local nb = count(bands)
   if nb < 2 then return { kind = "one", why = "rows" } end
   return { kind = "bands", nb = nb, bands = bands, task_floats = task_floats, threads = threads,
-           rows = L.op == "separable" and L.MH or L.H }
+           rows = L.op == "separable" and L.MH or L.op == "dwconv" and L.OH or L.H }
 end
 
 -- The row bands of a projection layer of H rows split for `threads`

@@ -6,12 +6,14 @@
 -- output bit for bit.  Fused separable layers (own band buffer per task),
 -- projections in row bands (with the input and a named layer as residual),
 -- a stem convolution and a windowed pool whose kernels take the rows, a
+-- depthwise layer in row bands of its own (with its input as residual), a
 -- layer too small to split, and a projection of 3 rows (fewer bands than
 -- threads).
 return {
   name = "threads",
   layers = {
     { name = "stem", op = "conv", input = { h = 40, w = 36, c = 3 }, cout = 16, stride = 2, act = "relu6" },
+    { name = "d0", op = "dwconv", k = 5, residual = true },
     { name = "s1", op = "separable", cout = 24 },
     { name = "mp", op = "pool", type = "max", k = 3, stride = 1 },
     { name = "p1", op = "pwconv", cout = 24, act = "relu", residual = true },

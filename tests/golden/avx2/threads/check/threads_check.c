@@ -278,6 +278,12 @@ static void Par_stem(const float *in, const float *skip, float *out, const float
     (void)skip;
     threads_stem_par(in, out, packed, scratch, par);
 }
+static void Par_d0(const float *in, const float *skip, float *out, const float *packed, float *scratch,
+                     const sg_par *par)
+{
+    (void)skip;
+    threads_d0_par(in, out, packed, scratch, par);
+}
 static void Par_s1(const float *in, const float *skip, float *out, const float *packed, float *scratch,
                      const sg_par *par)
 {
@@ -347,6 +353,7 @@ static void Par_fc(const float *in, const float *skip, float *out, const float *
 typedef void (*run_par_fn)(const float *, const float *, float *, const float *, float *, const sg_par *);
 static const run_par_fn run_par[THREADS_LAYER_COUNT] = {
     Par_stem,
+    Par_d0,
     Par_s1,
     Par_mp,
     Par_p1,
@@ -390,7 +397,7 @@ static void par_check(const char *what, void (*run)(void *ctx, const sg_par *par
 }
 
 /* The split layers: 1 when layer i shares its bands between tasks. */
-static const int layer_split[THREADS_LAYER_COUNT] = { 1, 1, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0 };
+static const int layer_split[THREADS_LAYER_COUNT] = { 1, 1, 1, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0 };
 
 /* par_check's run of one layer: its N_L_par, the scratch refilled with garbage. */
 struct layer_run { int i; const float *in, *skip, *packed; float *scratch; size_t scratch_floats; };
@@ -551,7 +558,7 @@ static void forward_check(const float *baked)
         r.in = in;
         r.packed = use;
         r.arena = arena;
-        par_check("threads_forward_par", run_forward_par, &r, out, nout, 5);
+        par_check("threads_forward_par", run_forward_par, &r, out, nout, 6);
     }
 
     /* the layers one by one, each in buffers of its own; the generic chain
@@ -609,39 +616,42 @@ START_TEST(test_table)
     ck_assert_int_eq(threads_layers[0].packed_floats, THREADS_STEM_PACKED_FLOATS);
     ck_assert_int_eq(threads_layers[0].scratch_floats, THREADS_STEM_SCRATCH_FLOATS);
     ck_assert_int_eq(threads_layers[0].out_c, THREADS_STEM_OUT_C);
-    ck_assert_int_eq(threads_layers[1].packed_floats, THREADS_S1_PACKED_FLOATS);
-    ck_assert_int_eq(threads_layers[1].scratch_floats, THREADS_S1_SCRATCH_FLOATS);
-    ck_assert_int_eq(threads_layers[1].out_c, THREADS_S1_OUT_C);
-    ck_assert_int_eq(threads_layers[2].packed_floats, THREADS_MP_PACKED_FLOATS);
-    ck_assert_int_eq(threads_layers[2].scratch_floats, THREADS_MP_SCRATCH_FLOATS);
-    ck_assert_int_eq(threads_layers[2].out_c, THREADS_MP_OUT_C);
-    ck_assert_int_eq(threads_layers[3].packed_floats, THREADS_P1_PACKED_FLOATS);
-    ck_assert_int_eq(threads_layers[3].scratch_floats, THREADS_P1_SCRATCH_FLOATS);
-    ck_assert_int_eq(threads_layers[3].out_c, THREADS_P1_OUT_C);
-    ck_assert_int_eq(threads_layers[4].packed_floats, THREADS_P2_PACKED_FLOATS);
-    ck_assert_int_eq(threads_layers[4].scratch_floats, THREADS_P2_SCRATCH_FLOATS);
-    ck_assert_int_eq(threads_layers[4].out_c, THREADS_P2_OUT_C);
-    ck_assert_int_eq(threads_layers[5].packed_floats, THREADS_S2_PACKED_FLOATS);
-    ck_assert_int_eq(threads_layers[5].scratch_floats, THREADS_S2_SCRATCH_FLOATS);
-    ck_assert_int_eq(threads_layers[5].out_c, THREADS_S2_OUT_C);
-    ck_assert_int_eq(threads_layers[6].packed_floats, THREADS_S3_PACKED_FLOATS);
-    ck_assert_int_eq(threads_layers[6].scratch_floats, THREADS_S3_SCRATCH_FLOATS);
-    ck_assert_int_eq(threads_layers[6].out_c, THREADS_S3_OUT_C);
-    ck_assert_int_eq(threads_layers[7].packed_floats, THREADS_S4_PACKED_FLOATS);
-    ck_assert_int_eq(threads_layers[7].scratch_floats, THREADS_S4_SCRATCH_FLOATS);
-    ck_assert_int_eq(threads_layers[7].out_c, THREADS_S4_OUT_C);
-    ck_assert_int_eq(threads_layers[8].packed_floats, THREADS_S5_PACKED_FLOATS);
-    ck_assert_int_eq(threads_layers[8].scratch_floats, THREADS_S5_SCRATCH_FLOATS);
-    ck_assert_int_eq(threads_layers[8].out_c, THREADS_S5_OUT_C);
-    ck_assert_int_eq(threads_layers[9].packed_floats, THREADS_P3_PACKED_FLOATS);
-    ck_assert_int_eq(threads_layers[9].scratch_floats, THREADS_P3_SCRATCH_FLOATS);
-    ck_assert_int_eq(threads_layers[9].out_c, THREADS_P3_OUT_C);
-    ck_assert_int_eq(threads_layers[10].packed_floats, THREADS_GAP_PACKED_FLOATS);
-    ck_assert_int_eq(threads_layers[10].scratch_floats, THREADS_GAP_SCRATCH_FLOATS);
-    ck_assert_int_eq(threads_layers[10].out_c, THREADS_GAP_OUT_C);
-    ck_assert_int_eq(threads_layers[11].packed_floats, THREADS_FC_PACKED_FLOATS);
-    ck_assert_int_eq(threads_layers[11].scratch_floats, THREADS_FC_SCRATCH_FLOATS);
-    ck_assert_int_eq(threads_layers[11].out_c, THREADS_FC_OUT_C);
+    ck_assert_int_eq(threads_layers[1].packed_floats, THREADS_D0_PACKED_FLOATS);
+    ck_assert_int_eq(threads_layers[1].scratch_floats, THREADS_D0_SCRATCH_FLOATS);
+    ck_assert_int_eq(threads_layers[1].out_c, THREADS_D0_OUT_C);
+    ck_assert_int_eq(threads_layers[2].packed_floats, THREADS_S1_PACKED_FLOATS);
+    ck_assert_int_eq(threads_layers[2].scratch_floats, THREADS_S1_SCRATCH_FLOATS);
+    ck_assert_int_eq(threads_layers[2].out_c, THREADS_S1_OUT_C);
+    ck_assert_int_eq(threads_layers[3].packed_floats, THREADS_MP_PACKED_FLOATS);
+    ck_assert_int_eq(threads_layers[3].scratch_floats, THREADS_MP_SCRATCH_FLOATS);
+    ck_assert_int_eq(threads_layers[3].out_c, THREADS_MP_OUT_C);
+    ck_assert_int_eq(threads_layers[4].packed_floats, THREADS_P1_PACKED_FLOATS);
+    ck_assert_int_eq(threads_layers[4].scratch_floats, THREADS_P1_SCRATCH_FLOATS);
+    ck_assert_int_eq(threads_layers[4].out_c, THREADS_P1_OUT_C);
+    ck_assert_int_eq(threads_layers[5].packed_floats, THREADS_P2_PACKED_FLOATS);
+    ck_assert_int_eq(threads_layers[5].scratch_floats, THREADS_P2_SCRATCH_FLOATS);
+    ck_assert_int_eq(threads_layers[5].out_c, THREADS_P2_OUT_C);
+    ck_assert_int_eq(threads_layers[6].packed_floats, THREADS_S2_PACKED_FLOATS);
+    ck_assert_int_eq(threads_layers[6].scratch_floats, THREADS_S2_SCRATCH_FLOATS);
+    ck_assert_int_eq(threads_layers[6].out_c, THREADS_S2_OUT_C);
+    ck_assert_int_eq(threads_layers[7].packed_floats, THREADS_S3_PACKED_FLOATS);
+    ck_assert_int_eq(threads_layers[7].scratch_floats, THREADS_S3_SCRATCH_FLOATS);
+    ck_assert_int_eq(threads_layers[7].out_c, THREADS_S3_OUT_C);
+    ck_assert_int_eq(threads_layers[8].packed_floats, THREADS_S4_PACKED_FLOATS);
+    ck_assert_int_eq(threads_layers[8].scratch_floats, THREADS_S4_SCRATCH_FLOATS);
+    ck_assert_int_eq(threads_layers[8].out_c, THREADS_S4_OUT_C);
+    ck_assert_int_eq(threads_layers[9].packed_floats, THREADS_S5_PACKED_FLOATS);
+    ck_assert_int_eq(threads_layers[9].scratch_floats, THREADS_S5_SCRATCH_FLOATS);
+    ck_assert_int_eq(threads_layers[9].out_c, THREADS_S5_OUT_C);
+    ck_assert_int_eq(threads_layers[10].packed_floats, THREADS_P3_PACKED_FLOATS);
+    ck_assert_int_eq(threads_layers[10].scratch_floats, THREADS_P3_SCRATCH_FLOATS);
+    ck_assert_int_eq(threads_layers[10].out_c, THREADS_P3_OUT_C);
+    ck_assert_int_eq(threads_layers[11].packed_floats, THREADS_GAP_PACKED_FLOATS);
+    ck_assert_int_eq(threads_layers[11].scratch_floats, THREADS_GAP_SCRATCH_FLOATS);
+    ck_assert_int_eq(threads_layers[11].out_c, THREADS_GAP_OUT_C);
+    ck_assert_int_eq(threads_layers[12].packed_floats, THREADS_FC_PACKED_FLOATS);
+    ck_assert_int_eq(threads_layers[12].scratch_floats, THREADS_FC_SCRATCH_FLOATS);
+    ck_assert_int_eq(threads_layers[12].out_c, THREADS_FC_OUT_C);
 }
 END_TEST
 
