@@ -246,9 +246,10 @@ function M.fusion(p)
       "writing and re-reading a %d KiB intermediate", d.nbands, kib(d.wbytes), kib((d.nbands - 1) * d.wbytes),
       kib(d.mid_bytes))
   end
+  local why = d.always == "threads" and " (to share its bands between threads)" or
+    d.always and " (--fuse always)" or ""
   local text = fmt("fused%s: bands of %d output row%s (%d KiB of depthwise output, %d pixels per projection) " ..
-    "instead of a %d KiB intermediate", d.always == "threads" and " (to share its bands between threads)" or d.always and " (--fuse always)" or "", d.B, s_if(d.B), kib(d.B * d.row_bytes),
-    d.pixels, kib(d.mid_bytes))
+    "instead of a %d KiB intermediate", why, d.B, s_if(d.B), kib(d.B * d.row_bytes), d.pixels, kib(d.mid_bytes))
   local s = p.fused.prefetch
   if s then
     text = text .. fmt("; each band's projection prefetches into L2 the %d KiB of input rows the next band reads " ..
