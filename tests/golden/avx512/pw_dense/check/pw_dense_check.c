@@ -9,7 +9,7 @@
  * each differs from the exact value by at most gamma_K * M, where
  * gamma_K = K*u/(1 - K*u), u = 2^-24, and M is the same computation on
  * |weights| and |inputs|, each activation replaced by a bound on what it
- * makes of a magnitude and of the error it carries (magnitude_act).  The
+ * makes of a magnitude and of the error it carries (Magnitude_act).  The
  * test allows 2 * gamma_K * M per output.  Where M overflows float (a
  * clamp near FLT_MAX, a long chain of wide layers) there is no bound: any
  * order of the sum may give another infinity or a NaN, and that output is
@@ -35,17 +35,17 @@
 
 #define CANARY_FLOATS 32
 
-static uint32_t rng_state;
+static uint32_t Rng_state;
 
 static float rnd(void)
 {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 17;
-    rng_state ^= rng_state << 5;
-    return (float)(rng_state >> 8) * (2.0f / 16777216.0f) - 1.0f;
+    Rng_state ^= Rng_state << 13;
+    Rng_state ^= Rng_state >> 17;
+    Rng_state ^= Rng_state << 5;
+    return (float)(Rng_state >> 8) * (2.0f / 16777216.0f) - 1.0f;
 }
 
-static float canary_value(size_t i)
+static float Canary_value(size_t i)
 {
     uint32_t bits = 0x7fa0c0deu + (uint32_t)i;
     float f;
@@ -54,32 +54,32 @@ static float canary_value(size_t i)
 }
 
 /* n floats followed by canaries; contents filled by the caller. */
-static float *alloc_buf(size_t n)
+static float *Alloc_buf(size_t n)
 {
     float *p = malloc((n + CANARY_FLOATS) * sizeof *p);
     ck_assert_ptr_nonnull(p);
-    for (size_t i = 0; i < CANARY_FLOATS; ++i) p[n + i] = canary_value(i);
+    for (size_t i = 0; i < CANARY_FLOATS; ++i) p[n + i] = Canary_value(i);
     return p;
 }
 
-static void check_canary(const char *layer, const char *what, const float *p, size_t n)
+static void Check_canary(const char *layer, const char *what, const float *p, size_t n)
 {
     for (size_t i = 0; i < CANARY_FLOATS; ++i) {
-        float c = canary_value(i);
+        float c = Canary_value(i);
         ck_assert_msg(memcmp(&p[n + i], &c, sizeof c) == 0,
                       "layer %s: write past the end of %s (%zu floats): canary %zu overwritten",
                       layer, what, n, i);
     }
 }
 
-static float *random_buf(size_t n)
+static float *Random_buf(size_t n)
 {
-    float *p = alloc_buf(n);
+    float *p = Alloc_buf(n);
     for (size_t i = 0; i < n; ++i) p[i] = rnd();
     return p;
 }
 
-static void fill_garbage(float *p, size_t n)
+static void Fill_garbage(float *p, size_t n)
 {
     uint32_t bits = 0x7fc0beefu;
     float g;
@@ -87,9 +87,9 @@ static void fill_garbage(float *p, size_t n)
     for (size_t i = 0; i < n; ++i) p[i] = g;
 }
 
-static float *abs_copy(const float *p, size_t n)
+static float *Abs_copy(const float *p, size_t n)
 {
-    float *q = alloc_buf(n);
+    float *q = Alloc_buf(n);
     for (size_t i = 0; i < n; ++i) q[i] = fabsf(p[i]);
     return q;
 }
@@ -100,7 +100,7 @@ static float *abs_copy(const float *p, size_t n)
  * hsigmoid: |f(x)| <= 1/2 + |x|/6, slope <= 1/6: 1/2 + m/6.  sigmoid:
  * |f(x)| <= 1/2 + |x|/4, slope <= 1/4: 1/2 + m/4.  The rounding of the
  * activation itself is in the accumulation length. */
-static sg_act magnitude_act(sg_act a)
+static sg_act Magnitude_act(sg_act a)
 {
     sg_act r = { 0, 0.0f, 0.0f, SG_ACT_CLAMP, 0.0f, 0.0f };
     float c = 0.0f;
@@ -119,7 +119,7 @@ static sg_act magnitude_act(sg_act a)
 /* The weight arrays of sg_weights, by index. */
 enum { DW_W, DW_B, PW_W, PW_B, UP_W, UP_B, CONV_W, CONV_B, FC_W, FC_B, SE_W1, SE_B1, SE_W2, SE_B2, NW };
 
-static sg_weights weights_of(float *const a[NW], const size_t n[NW])
+static sg_weights Weights_of(float *const a[NW], const size_t n[NW])
 {
     sg_weights w;
 #define W(i) (n[i] ? a[i] : NULL)
@@ -132,7 +132,7 @@ static sg_weights weights_of(float *const a[NW], const size_t n[NW])
 }
 
 /* The floats of each weight array layer L reads (0: not used). */
-static void sizes_of(const sg_layer *L, size_t n[NW])
+static void Sizes_of(const sg_layer *L, size_t n[NW])
 {
     const size_t kk = (size_t)L->kh * (size_t)L->kw;
     for (int i = 0; i < NW; ++i) n[i] = 0;
@@ -179,7 +179,7 @@ static void sizes_of(const sg_layer *L, size_t n[NW])
  * a clamp none; hswish and hsigmoid (x + 3, the product(s), the 1/6) 4;
  * sigmoid (sg_expf within 2 units in the last place of expf, the sum, the
  * division, both sides) 8. */
-static int act_roundings(sg_act a)
+static int Act_roundings(sg_act a)
 {
     switch (a.kind) {
     case SG_ACT_HSWISH:
@@ -189,9 +189,9 @@ static int act_roundings(sg_act a)
     }
 }
 
-static int accumulation_length(const sg_layer *L)
+static int Accumulation_length(const sg_layer *L)
 {
-    const int acts = act_roundings(L->dw_act) + act_roundings(L->mid_act) + act_roundings(L->act);
+    const int acts = Act_roundings(L->dw_act) + Act_roundings(L->mid_act) + Act_roundings(L->act);
     switch (L->op) {
     case SG_OP_DWCONV:
     case SG_OP_DWDECONV: return L->kh * L->kw + 2 + acts;
@@ -202,15 +202,15 @@ static int accumulation_length(const sg_layer *L)
     case SG_OP_POOL: return L->kh * L->kw + 3 + acts;              /* the sum, the division */
     case SG_OP_FC: return L->in_h * L->in_w * L->in_c + 2 + acts;
     case SG_OP_SE:                                                /* mean, squeeze, excite, gate, product */
-        return L->in_h * L->in_w + L->in_c + L->reduce + 6 + act_roundings(L->se_act) +
-               act_roundings(L->gate) + acts;
+        return L->in_h * L->in_w + L->in_c + L->reduce + 6 + Act_roundings(L->se_act) +
+               Act_roundings(L->gate) + acts;
     case SG_OP_SOFTMAX: return L->in_c + 10 + acts;               /* e^x both sides, the sum, the division */
     }
     return 0;
 }
 
-/* What magnitude act m (magnitude_act) makes of m >= 0. */
-static float act_magnitude(sg_act m, float x)
+/* What magnitude act m (Magnitude_act) makes of m >= 0. */
+static float Act_magnitude(sg_act m, float x)
 {
     if (m.kind == SG_ACT_AFFINE) return m.scale * x + m.offset;
     if ((m.flags & SG_ACT_LO) && x < m.lo) return m.lo;
@@ -218,7 +218,7 @@ static float act_magnitude(sg_act m, float x)
 }
 
 /* The magnitude run of layer L: on |weights| aw and the magnitudes of its
- * input (and skip), each activation replaced by magnitude_act; softmax
+ * input (and skip), each activation replaced by Magnitude_act; softmax
  * outputs lie in [0, 1] and move by at most half the largest error of
  * their pixel's inputs: 1 + max/2 (plus the residual's). */
 static void magnitude(const sg_layer *L, const sg_weights *aw, const float *m_in, const float *m_skip,
@@ -226,21 +226,22 @@ static void magnitude(const sg_layer *L, const sg_weights *aw, const float *m_in
 {
     const size_t nout = (size_t)L->out_h * (size_t)L->out_w * (size_t)L->out_c;
     sg_layer M = *L;
-    M.act = magnitude_act(L->act);
+    M.act = Magnitude_act(L->act);
     if (M.act.kind == SG_ACT_CLAMP) M.act.flags = 0;   /* a final clamp cannot lift an error */
-    M.dw_act = magnitude_act(L->dw_act);
-    M.mid_act = magnitude_act(L->mid_act);
-    M.se_act = magnitude_act(L->se_act);
-    M.gate = magnitude_act(L->gate);
+    M.dw_act = Magnitude_act(L->dw_act);
+    M.mid_act = Magnitude_act(L->mid_act);
+    M.se_act = Magnitude_act(L->se_act);
+    M.gate = Magnitude_act(L->gate);
     sg_generic_run(&M, aw, m_in, L->residual == SG_RESIDUAL_NAMED ? m_skip : NULL, mag, scratch);
     if (L->op == SG_OP_SOFTMAX) {
         const float *res = L->residual == SG_RESIDUAL_SELF ? m_in : L->residual == SG_RESIDUAL_NAMED ? m_skip : NULL;
         const size_t C = (size_t)L->in_c;
         for (size_t p = 0; p < nout / C; ++p) {
-            float big = 0.0f;
-            for (size_t c = 0; c < C; ++c) big = m_in[p * C + c] > big ? m_in[p * C + c] : big;
+            float big = 0.0f;   /* the largest input magnitude; NaN (no bound) sticks */
             for (size_t c = 0; c < C; ++c)
-                mag[p * C + c] = act_magnitude(M.act, 1.0f + 0.5f * big + (res ? res[p * C + c] : 0.0f));
+                if (!(m_in[p * C + c] <= big) && !isnan(big)) big = m_in[p * C + c];
+            for (size_t c = 0; c < C; ++c)
+                mag[p * C + c] = Act_magnitude(M.act, 1.0f + 0.5f * big + (res ? res[p * C + c] : 0.0f));
         }
     }
 }
@@ -248,11 +249,11 @@ static void magnitude(const sg_layer *L, const sg_weights *aw, const float *m_in
 /* A pool that runs the tasks of a call one after another on this thread,
  * in order 0 (as numbered), 1 (reversed) or 2 (shuffled): a split whose
  * output depended on the order or on which task ran a band would differ. */
-struct fake_pool { int order, calls; uint32_t seed; };
+struct Fake_pool { int order, calls; uint32_t seed; };
 
-static void fake_parallel(void *pool, sg_task_fn fn, void *ctx, int ntasks)
+static void Fake_parallel(void *pool, sg_task_fn fn, void *ctx, int ntasks)
 {
-    struct fake_pool *p = (struct fake_pool *)pool;
+    struct Fake_pool *p = (struct Fake_pool *)pool;
     int order[64];
     ck_assert_msg(ntasks >= 2 && ntasks <= PW_DENSE_MAX_THREADS, "a parallel call of %d tasks (threads at most %d)",
                   ntasks, PW_DENSE_MAX_THREADS);
@@ -477,8 +478,8 @@ static void Par_res33(const float *in, const float *skip, float *out, const floa
     pw_dense_res33_par(in, out, packed, scratch, par);
 }
 
-typedef void (*run_par_fn)(const float *, const float *, float *, const float *, float *, const sg_par *);
-static const run_par_fn run_par[PW_DENSE_LAYER_COUNT] = {
+typedef void (*Run_par_fn)(const float *, const float *, float *, const float *, float *, const sg_par *);
+static const Run_par_fn Run_par[PW_DENSE_LAYER_COUNT] = {
     Par_c1_1,
     Par_c1_8,
     Par_c3_4,
@@ -518,21 +519,21 @@ static const run_par_fn run_par[PW_DENSE_LAYER_COUNT] = {
 /* For every fake pool of 1 to 4 threads (more than PW_DENSE_MAX_THREADS run as
  * that many) and task order, and par NULL: run(par) must write `ref` bit for
  * bit and, from 2 threads on, make `calls` parallel calls. */
-static void par_check(const char *what, void (*run)(void *ctx, const sg_par *par, float *out), void *ctx,
+static void Par_check(const char *what, void (*run)(void *ctx, const sg_par *par, float *out), void *ctx,
                       const float *ref, size_t nout, int calls)
 {
-    float *out = alloc_buf(nout);
+    float *out = Alloc_buf(nout);
     for (int threads = 0; threads <= 4; ++threads) {
         for (int order = 0; order < 3; ++order) {
-            struct fake_pool pool = { 0, 0, 0x9e3779b9u };
+            struct Fake_pool pool = { 0, 0, 0x9e3779b9u };
             sg_par par;
             pool.order = order;
-            par.parallel = fake_parallel;
+            par.parallel = Fake_parallel;
             par.pool = &pool;
             par.threads = threads;
-            fill_garbage(out, nout);
+            Fill_garbage(out, nout);
             run(ctx, threads == 0 ? NULL : &par, out);
-            check_canary(what, "the output", out, nout);
+            Check_canary(what, "the output", out, nout);
             ck_assert_msg(memcmp(out, ref, nout * sizeof *out) == 0, "%s, %d thread%s, task order %d: the output "
                           "differs from one thread's", what, threads, threads == 1 ? "" : "s", order);
             ck_assert_msg(pool.calls == (threads >= 2 && PW_DENSE_MAX_THREADS >= 2 ? calls : 0),
@@ -545,80 +546,80 @@ static void par_check(const char *what, void (*run)(void *ctx, const sg_par *par
 }
 
 /* The split layers: 1 when layer i shares its bands between tasks. */
-static const int layer_split[PW_DENSE_LAYER_COUNT] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+static const int Layer_split[PW_DENSE_LAYER_COUNT] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 
-/* par_check's run of one layer: its N_L_par, the scratch refilled with garbage. */
-struct layer_run { int i; const float *in, *skip, *packed; float *scratch; size_t scratch_floats; };
+/* Par_check's run of one layer: its N_L_par, the scratch refilled with garbage. */
+struct Layer_run { int i; const float *in, *skip, *packed; float *scratch; size_t scratch_floats; };
 
-static void run_layer_par(void *ctx, const sg_par *par, float *out)
+static void Run_layer_par(void *ctx, const sg_par *par, float *out)
 {
-    const struct layer_run *r = (const struct layer_run *)ctx;
-    fill_garbage(r->scratch, r->scratch_floats);
-    run_par[r->i](r->in, r->skip, out, r->packed, r->scratch, par);
+    const struct Layer_run *r = (const struct Layer_run *)ctx;
+    Fill_garbage(r->scratch, r->scratch_floats);
+    Run_par[r->i](r->in, r->skip, out, r->packed, r->scratch, par);
 }
 
-START_TEST(test_layer)
+START_TEST(Test_layer)
 {
     const sg_layer *L = &pw_dense_layers[_i];
     const size_t nin = (size_t)L->in_h * (size_t)L->in_w * (size_t)L->in_c;
     const size_t nout = (size_t)L->out_h * (size_t)L->out_w * (size_t)L->out_c;
     size_t nw[NW];
     float *wb[NW], *awb[NW];
-    sizes_of(L, nw);
-    rng_state = 0x9e3779b9u ^ (uint32_t)(_i * 2654435761u);
+    Sizes_of(L, nw);
+    Rng_state = 0x9e3779b9u ^ (uint32_t)(_i * 2654435761u);
 
-    float *in = random_buf(nin), *skip = random_buf(nout);
-    for (int k = 0; k < NW; ++k) wb[k] = random_buf(nw[k]);
-    const sg_weights w = weights_of(wb, nw);
+    float *in = Random_buf(nin), *skip = Random_buf(nout);
+    for (int k = 0; k < NW; ++k) wb[k] = Random_buf(nw[k]);
+    const sg_weights w = Weights_of(wb, nw);
     const float *skip_arg = L->residual == SG_RESIDUAL_NAMED ? skip : NULL;
 
-    float *in_copy = alloc_buf(nin), *skip_copy = alloc_buf(nout);
+    float *in_copy = Alloc_buf(nin), *skip_copy = Alloc_buf(nout);
     memcpy(in_copy, in, nin * sizeof *in);
     memcpy(skip_copy, skip, nout * sizeof *skip);
 
     /* generated kernel */
-    float *packed = alloc_buf(L->packed_floats);
-    float *scratch = alloc_buf(L->scratch_floats);
-    float *out = alloc_buf(nout), *out2 = alloc_buf(nout);
-    fill_garbage(packed, L->packed_floats);
+    float *packed = Alloc_buf(L->packed_floats);
+    float *scratch = Alloc_buf(L->scratch_floats);
+    float *out = Alloc_buf(nout), *out2 = Alloc_buf(nout);
+    Fill_garbage(packed, L->packed_floats);
     L->pack(&w, packed);
-    check_canary(L->name, "the packed weights", packed, L->packed_floats);
-    fill_garbage(scratch, L->scratch_floats);
-    fill_garbage(out, nout);
+    Check_canary(L->name, "the packed weights", packed, L->packed_floats);
+    Fill_garbage(scratch, L->scratch_floats);
+    Fill_garbage(out, nout);
     L->run(in, skip_arg, out, packed, scratch);
-    check_canary(L->name, "the output", out, nout);
-    check_canary(L->name, "the scratch", scratch, L->scratch_floats);
+    Check_canary(L->name, "the output", out, nout);
+    Check_canary(L->name, "the scratch", scratch, L->scratch_floats);
     ck_assert_msg(memcmp(in, in_copy, nin * sizeof *in) == 0, "layer %s: the input was modified", L->name);
     ck_assert_msg(memcmp(skip, skip_copy, nout * sizeof *skip) == 0, "layer %s: the skip was modified", L->name);
-    fill_garbage(scratch, L->scratch_floats);
-    fill_garbage(out2, nout);
+    Fill_garbage(scratch, L->scratch_floats);
+    Fill_garbage(out2, nout);
     L->run(in, skip_arg, out2, packed, scratch);
     ck_assert_msg(memcmp(out, out2, nout * sizeof *out) == 0, "layer %s: two runs differ", L->name);
     {
-        struct layer_run r = { 0, NULL, NULL, NULL, NULL, 0 };
+        struct Layer_run r = { 0, NULL, NULL, NULL, NULL, 0 };
         r.i = _i;
         r.in = in;
         r.skip = skip_arg;
         r.packed = packed;
         r.scratch = scratch;
         r.scratch_floats = L->scratch_floats;
-        par_check(L->name, run_layer_par, &r, out, nout, layer_split[_i]);
+        Par_check(L->name, Run_layer_par, &r, out, nout, Layer_split[_i]);
     }
 
     /* generic kernel, and the magnitude run for the tolerance */
     const size_t gs = sg_generic_scratch_floats(L);
-    float *gscratch = alloc_buf(gs), *ref = alloc_buf(nout), *mag = alloc_buf(nout);
-    fill_garbage(gscratch, gs);
-    fill_garbage(ref, nout);
+    float *gscratch = Alloc_buf(gs), *ref = Alloc_buf(nout), *mag = Alloc_buf(nout);
+    Fill_garbage(gscratch, gs);
+    Fill_garbage(ref, nout);
     sg_generic_run(L, &w, in, skip_arg, ref, gscratch);
-    check_canary(L->name, "the generic kernel's output", ref, nout);
+    Check_canary(L->name, "the generic kernel's output", ref, nout);
 
-    float *a_in = abs_copy(in, nin), *a_skip = abs_copy(skip, nout);
-    for (int k = 0; k < NW; ++k) awb[k] = abs_copy(wb[k], nw[k]);
-    const sg_weights aw = weights_of(awb, nw);
+    float *a_in = Abs_copy(in, nin), *a_skip = Abs_copy(skip, nout);
+    for (int k = 0; k < NW; ++k) awb[k] = Abs_copy(wb[k], nw[k]);
+    const sg_weights aw = Weights_of(awb, nw);
     magnitude(L, &aw, a_in, a_skip, mag, gscratch);
 
-    const int K = accumulation_length(L);
+    const int K = Accumulation_length(L);
     const double u = ldexp(1.0, -24);
     const double gamma = K * u / (1.0 - K * u);
     for (size_t i = 0; i < nout; ++i) {
@@ -640,7 +641,7 @@ START_TEST(test_layer)
 }
 END_TEST
 
-START_TEST(test_table)
+START_TEST(Test_table)
 {
     /* the layer table agrees with the macros of the header */
     ck_assert_int_eq(pw_dense_layers[0].packed_floats, PW_DENSE_C1_1_PACKED_FLOATS);
@@ -753,10 +754,10 @@ int main(void)
     Suite *s = suite_create("pw_dense (avx512)");
     TCase *tc = tcase_create("generated vs generic");
     tcase_set_timeout(tc, 3600);
-    tcase_add_loop_test(tc, test_layer, 0, PW_DENSE_LAYER_COUNT);
+    tcase_add_loop_test(tc, Test_layer, 0, PW_DENSE_LAYER_COUNT);
     suite_add_tcase(s, tc);
     TCase *tt = tcase_create("layer table");
-    tcase_add_test(tt, test_table);
+    tcase_add_test(tt, Test_table);
     suite_add_tcase(s, tt);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
