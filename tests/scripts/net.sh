@@ -26,7 +26,8 @@
 # cc), CLANG (default clang; empty to skip), NET_RUN_TIMEOUT (seconds per
 # test run, default 600), CK_TIMEOUT_MULTIPLIER (Check's, default 1 for the
 # -O2 run and 10 for the sanitizer run), NET_EXTRA_ARGS (generator options
-# after the net's own, e.g. --threads 4).  Exit 0 on pass or skip, 1 on failure.
+# after the net's own, e.g. --threads 4), NET_SANITIZE=0 (no sanitizer build).
+# Exit 0 on pass or skip, 1 on failure.
 set -u
 
 if [ $# -ne 3 ]; then
@@ -311,6 +312,10 @@ fi
 # every tile, border and template path) on every target this machine runs;
 # the example nets run the -O2 build above.  SANITIZE_ALL=1 runs it for them
 # too.
+if [ "${NET_SANITIZE:-1}" = 0 ]; then
+    result PASS "$CC -O2: $summary; sanitizer build skipped (NET_SANITIZE=0); $baked"
+    exit 0
+fi
 if [ -z "${SANITIZE_ALL:-}" ]; then
     case $net in
         examples/* | */examples/*)

@@ -6,8 +6,9 @@
 #      (NET_EXTRA_ARGS=--threads 4) on the native target through net.sh:
 #      its Check test runs each layer's N_L_par and N_forward_par on fake
 #      pools of 1 to 4 threads with the tasks in order, reversed and
-#      shuffled, and needs one thread's output bit for bit (asan+ubsan for
-#      tests/nets, as in stage f; clang is not run again).
+#      shuffled, and needs one thread's output bit for bit (-O2; asan+ubsan
+#      for tests/nets/threads.lua, which reaches every threads path of the
+#      templates: the time budget of make test; clang is not run again).
 #   2. tests/threads/par_main.c on the real pool (runtime/sg_pthreads.h):
 #      N_forward_par at 1 to 4 threads, five runs each, bit for bit
 #      N_forward, for the small one-chain nets below, at -O2 and under
@@ -36,7 +37,9 @@ fails=0
 nets=$(ls tests/nets/*.lua examples/*.lua)
 # shellcheck disable=SC2016 # $1, $2: the inner shell's arguments
 printf '%s\n' "$nets" | NET_EXTRA_ARGS="--threads 4" CLANG='' LUA=$LUA GEN=$GEN CC=$CC xargs -P "$JOBS" -I{} \
-    sh -c 'tests/scripts/net.sh "$1" native "$2/nets/$(basename "$1" .lua)" >/dev/null 2>&1; :' _ {} "$work"
+    sh -c 'case $1 in tests/nets/threads.lua) s=1 ;; *) s=0 ;; esac
+           NET_SANITIZE=$s tests/scripts/net.sh "$1" native "$2/nets/$(basename "$1" .lua)" >/dev/null 2>&1; :' \
+    _ {} "$work"
 # shellcheck disable=SC2086 # the file names have no spaces
 for f in $nets; do
     r=$work/nets/$(basename "$f" .lua)/result
