@@ -272,22 +272,28 @@ end
 -- Fused separable layers: one depthwise function per band shape (row class,
 -- band height; the band's first row is an argument) and one projection per
 -- band height.
-local function fused_code(L, p, i, vars)
-  local f = p.fused
+-- The code of the stage variants `list` of stage i of layer L (band
+-- variants of a fused, split or banded layer), each under its own name.
+local function render_variants(L, nstages, i, vars, list)
   local parts = {}
-  local list = {}
-  if i == 1 then
-    for _, v in ipairs(f.dw) do list[#list + 1] = v end
-  else
-    for _, n in ipairs(f.pw) do list[#list + 1] = f.pw_of[n] end
-  end
   for _, st in ipairs(list) do
     local v = util.copy(vars)
     v.st = st
-    v.fn, v.about = kernel(L, #p.stages, i, st)
+    v.fn, v.about = kernel(L, nstages, i, st)
     parts[#parts + 1] = render(st.template, v)
   end
   return table.concat(parts, "\n")
+end
+
+-- A projection's band variants, one per band height, in order.
+local function by_height(bands)
+  local list = {}
+  for _, n in ipairs(bands.pw) do list[#list + 1] = bands.pw_of[n] end
+  return list
+end
+
+local function fused_code(L, p, i, vars)
+  return render_variants(L, #p.stages, i, vars, i == 1 and p.fused.dw or by_height(p.fused))
 end
 
 -- The next-band input prefetch arguments of band b's projection
@@ -311,6 +317,12 @@ local function band_prefetch_args(b, const)
   return "in, (" .. r0 .. ") * " .. row .. ", " .. r1 .. " * " .. row
 end
 
+-- buf advanced by y rows of `row` floats (y: a number, or a C variable).
+local function at_row(buf, y, row)
+  if y == 0 then return buf end
+  return buf .. " + " .. (type(y) == "number" and util.int(y) or y) .. " * " .. row
+end
+
 -- The calls that run band b ({start, n, loop, pf}) of a fused layer from
 -- row y (a number, or the loop variable "y"): its depthwise variant into
 -- the band buffer, then the band's projection into the output.
@@ -323,10 +335,9 @@ local function fused_band(L, p, const)
     local dw = kernel(L, #p.stages, 1, b.dw)
     local pw = kernel(L, #p.stages, 2, f.pw_of[b.n])
     local pf = b.pf and band_prefetch_args(b, const)
-    local off = y == 0 and "" or (" + " .. (type(y) == "number" and util.int(y) or y) .. " * " .. row)
-    local res = q.res and (", " .. q.res .. off) or ""
+    local res = q.res and (", " .. at_row(q.res, y, row)) or ""
     return { dw .. "(in, scratch, packed, " .. (type(y) == "number" and util.int(y) or y) .. ");",
-             pw .. "(scratch, out" .. off .. ", " .. w2 .. res .. (pf and (", " .. pf) or "") .. ");" }
+             pw .. "(scratch, " .. at_row("out", y, row) .. ", " .. w2 .. res .. (pf and (", " .. pf) or "") .. ");" }
   end
 end
 
@@ -338,11 +349,9 @@ local function pw_band(L, p, const)
   local orow = const("OUT_ROW", L.W * L.OC, explain.offset("out_row"))
   return function(b, y)
     local st = p.pw_bands.pw_of[b.n]
-    local ys = type(y) == "number" and util.int(y) or y
-    local function at(buf, row) return y == 0 and buf or (buf .. " + " .. ys .. " * " .. row) end
-    local args = { at("in", irow), at("out", orow) }
+    local args = { at_row("in", y, irow), at_row("out", y, orow) }
     if q.wfloats > 0 then args[#args + 1] = "packed" end
-    if q.res then args[#args + 1] = at(q.res, orow) end
+    if q.res then args[#args + 1] = at_row(q.res, y, orow) end
     return { kernel(L, 1, 1, st) .. "(" .. table.concat(args, ", ") .. ");" }
   end
 end
@@ -353,12 +362,10 @@ local function dw_band(L, p, const)
   local st = p.stages[1]
   local orow = const("OUT_ROW", L.OW * L.OC, explain.offset("out_row"))
   return function(b, y)
-    local ys = type(y) == "number" and util.int(y) or y
-    local function at(buf) return y == 0 and buf or (buf .. " + " .. ys .. " * " .. orow) end
-    local args = { "in", at("out") }
+    local args = { "in", at_row("out", y, orow) }
     if st.wfloats > 0 then args[#args + 1] = "packed" end
-    if st.res then args[#args + 1] = at(st.res) end
-    args[#args + 1] = ys
+    if st.res then args[#args + 1] = at_row(st.res, y, orow) end
+    args[#args + 1] = type(y) == "number" and util.int(y) or y
     return { kernel(L, 1, 1, b.dw) .. "(" .. table.concat(args, ", ") .. ");" }
   end
 end
@@ -481,23 +488,9 @@ local function layer_code(net, p, threads)
     if p.fused then
       code = fused_code(L, p, i, vars)
     elseif split and p.dw_bands then
-      local parts = {}
-      for _, v in ipairs(p.dw_bands.dw) do
-        local vv = util.copy(vars)
-        vv.st = v
-        vv.fn, vv.about = kernel(L, 1, 1, v)
-        parts[#parts + 1] = render(v.template, vv)
-      end
-      code = table.concat(parts, "\n")
+      code = render_variants(L, 1, 1, vars, p.dw_bands.dw)
     elseif split and p.pw_bands then
-      local parts = {}
-      for _, n in ipairs(p.pw_bands.pw) do
-        local v = util.copy(vars)
-        v.st = p.pw_bands.pw_of[n]
-        v.fn, v.about = kernel(L, 1, 1, v.st)
-        parts[#parts + 1] = render(v.st.template, v)
-      end
-      code = table.concat(parts, "\n")
+      code = render_variants(L, 1, 1, vars, by_height(p.pw_bands))
     else
       code = render(st.template, vars)
     end
@@ -546,7 +539,7 @@ end
 local function forward_code(net, plan, a)
   local pk_consts, pk_const = constants()
   local fw_consts, fw_const = constants()
-  local packs, calls, par_calls, any_par = {}, {}, {}, false
+  local packs, calls, par_calls = {}, {}, {}
   local n = #plan.layers
   local function tensor(i)        -- the output of layer i (0: the net's input)
     if i == 0 then return "in" end
@@ -578,7 +571,6 @@ local function forward_code(net, plan, a)
       or "NULL"
     calls[#calls + 1] = net.name .. "_" .. L.name .. "(" .. table.concat(args, ", ") .. ");"
     if p.par.kind == "bands" then
-      any_par = true
       par_calls[#par_calls + 1] = net.name .. "_" .. L.name .. "_par(" .. table.concat(args, ", ") .. ", par);"
     else
       par_calls[#par_calls + 1] = calls[#calls]
@@ -587,7 +579,7 @@ local function forward_code(net, plan, a)
   local nsplit = 0
   for _, p in ipairs(plan.layers) do if p.par.kind == "bands" then nsplit = nsplit + 1 end end
   return { pack_consts = pk_consts, packs = packs, consts = fw_consts, calls = calls, par_calls = par_calls,
-           any_par = any_par, nsplit = nsplit }
+           nsplit = nsplit }
 end
 
 -- Renders every file of a planned net; note: the TARGET=native note for

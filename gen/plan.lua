@@ -433,6 +433,17 @@ local function builder(p, tg, L, threads)
     input.wnames = wnames or { w = "dw_w", b = "dw_b" }
     return b.add(b.new("spatial", input))
   end
+  -- projection q over the n-row bands of a w-pixel-wide layer: the same
+  -- panels and pixel pairs as q, so it reads q's packed weights (fused and
+  -- banded layers); lines: the next band's input to prefetch, or nil
+  function b.band_pw(q, proj, n, w, src, lines)
+    local st = b.pw(proj, n * w, q.act, q.res, src, { "out" },
+      { woff = q.woff, force_nr = (not q.pair) and q.nr or nil, force_pair = q.pair ~= nil, band_rows = n,
+        band_lines = lines })
+    assert(st.nr == q.nr and st.wfloats == q.wfloats and (st.pair ~= nil) == (q.pair ~= nil),
+      "a band's projection packs differently")
+    return st
+  end
   function b.pw(proj, P, act, r, src, dst, extra)
     local input = { pw = proj, P = P, cin = proj.cin, cout = proj.cout, S = proj.S, bias = L.bias,
                     istride = proj.istride or proj.cin, act = act, res = r, src = src, dst = dst,
@@ -451,7 +462,7 @@ local function pads_of(L) return { L.pt, L.pl, L.pb, L.pr } end
 -- share the rows (plan_par.split).
 local function rows_stage(b, kind, input)
   local st = b.new(kind, util.copy(input))
-  if b.threads > 1 and b.p.macs >= b.tg.par_min_macs and not st.staged and input.OH >= 2 then
+  if plan_par.worth(b.tg, b.p, b.threads) and not st.staged and input.OH >= 2 then
     input.row_range = true
     st = b.new(kind, input)
   end
@@ -467,8 +478,8 @@ local BUILD = {}
 function BUILD.dwconv(b, L)
   local d = b.dw(b.geometry(false, L.H, L.W, L.C, L.OH, L.OW, L.kh, L.kw, L.sh, L.sw, L.dh, L.dw, pads_of(L),
     L.mult), L.act, b.res, { "in" }, { "out" })
-  if b.threads > 1 and b.p.macs >= b.tg.par_min_macs and not d.staged and L.OH >= 2 then
-    local B = math.max(1, math.floor(L.OH / (4 * b.threads)))
+  if plan_par.worth(b.tg, b.p, b.threads) and not d.staged and L.OH >= 2 then
+    local B = plan_par.band_rows(L.OH, b.threads)
     local bands, variants = plan_fuse.dw_bands(d, B, d.pairs and B >= 2, band_variant)
     b.p.dw_bands = { B = B, bands = bands, dw = variants }
   end
@@ -483,18 +494,13 @@ end
 -- (plan_par.pw_rows), one kernel per band height, packed like the whole.
 function BUILD.pwconv(b, L)
   local q = b.add(b.pw(L.pw, L.H * L.W, L.act, b.res, { "in" }, { "out" }))
-  if b.threads > 1 and b.p.macs >= b.tg.par_min_macs and L.H >= 2 and q.mode ~= "classes" and
-      q.mode ~= "gather" then
+  if plan_par.worth(b.tg, b.p, b.threads) and L.H >= 2 and q.mode ~= "classes" and q.mode ~= "gather" then
     local rows = plan_par.pw_rows(L.H, b.threads)
     rows.pw_of, rows.pw = {}, {}
     for _, band in ipairs(rows.bands) do
       local n = band.n
       if not rows.pw_of[n] then
-        local st = b.pw(L.pw, n * L.W, L.act, b.res, { "in" }, { "out" },
-          { woff = q.woff, force_nr = (not q.pair) and q.nr or nil, force_pair = q.pair ~= nil, band_rows = n })
-        assert(st.nr == q.nr and st.wfloats == q.wfloats and (st.pair ~= nil) == (q.pair ~= nil),
-          "banded projection packs differently")
-        rows.pw_of[n] = st
+        rows.pw_of[n] = b.band_pw(q, L.pw, n, L.W, { "in" })
         rows.pw[#rows.pw + 1] = n
       end
     end
@@ -511,13 +517,11 @@ function BUILD.separable(b, L, fuse)
     L.mult), L.dw_act, nil, { "in" }, { "scratch", 0 }, ostride)
   local q = b.add(b.pw(pwd, L.MH * L.MW, L.act, b.res, { "scratch", 0 }, { "out" }))
   -- with threads, every band is a task's unit: fuse whenever the layer can
-  if b.threads > 1 and p.macs >= tg.par_min_macs and (fuse or "auto") == "auto" then fuse = "threads" end
+  if plan_par.worth(tg, p, b.threads) and (fuse or "auto") == "auto" then fuse = "threads" end
   p.fusion = plan_fuse.decide(tg, L, d, q, fuse or "auto", b.threads)
   if p.fusion.kind == "fused" then
-    p.fused = plan_fuse.bands(tg, L, d, q, p.fusion, band_variant, function(n, lines)
-      return b.pw(pwd, n * L.MW, q.act, q.res, { "scratch", 0 }, { "out" },
-        { woff = q.woff, force_nr = (not q.pair) and q.nr or nil, force_pair = q.pair ~= nil, band_rows = n,
-          band_lines = lines })
+    p.fused = plan_fuse.bands(tg, L, d, p.fusion, band_variant, function(n, lines)
+      return b.band_pw(q, pwd, n, L.MW, { "scratch", 0 }, lines)
     end)
     b.scratch = p.fused.band_floats
   end

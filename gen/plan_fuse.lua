@@ -5,6 +5,7 @@
 -- the measurements behind the rules are in docs/design.md#fusion.
 local util = require("util")
 local plan_dw = require("plan_dw")
+local plan_par = require("plan_par")
 
 local M = {}
 
@@ -51,9 +52,9 @@ function M.decide(tg, L, d, q, fuse, threads)
   local B = max(1, floor(target / row_bytes))
   while B * L.MW < tiles * q.mr and B * row_bytes < tg.band_max do B = B + 1 end
   B = min(B, L.MH)
-  -- threads: about 4 bands per worker (plan_par.pw_rows), so shares of the
-  -- rows hold whole bands of about the same work
-  if why_always == "threads" then B = min(B, max(1, floor(L.MH / (4 * threads)))) end
+  -- threads: bands of plan_par.band_rows, so shares of the rows hold whole
+  -- bands of about the same work
+  if why_always == "threads" then B = min(B, plan_par.band_rows(L.MH, threads)) end
   -- a one-row band cannot compute the depthwise output rows in pairs, which
   -- measured faster unfused
   if fuse ~= "always" and B < 2 and d.pairs then
@@ -125,21 +126,18 @@ function M.dw_bands(d, B, pairs, build_dw, on_height)
 end
 
 -- bands: the depthwise stage's bands (M.dw_bands), every band height with
--- a projection built by build_pw(n, band_lines) that must pack like q
+-- a projection built by build_pw(n, band_lines), packed like q
 -- (fused bands share the layer's packed projection).  With the prefetch,
 -- each band's projection is given the input lines the next band reads
 -- first (the band's rows times the stride), and each band those rows (pf:
 -- r0, r1 for one band; step, c0, c1 (rows step * y + c) and the clip of
 -- the loop's last band, which may run past the input, in a loop).
-function M.bands(tg, L, d, q, dec, build_dw, build_pw)
+function M.bands(tg, L, d, dec, build_dw, build_pw)
   local B = dec.B
   local f = { B = B, pw = {}, pw_of = {}, band_floats = B * L.MW * (d.ostride or L.MC) }
   local lf = util.idiv(tg.line_bytes, 4)
   f.bands, f.dw = M.dw_bands(d, B, dec.pairs, build_dw, function(n)
-    local st = build_pw(n, dec.prefetch and util.ceil_div(n * L.sh * L.W * L.C, lf) or nil)
-    assert(st.nr == q.nr and st.wfloats == q.wfloats and (st.pair ~= nil) == (q.pair ~= nil),
-      "fused projection packs differently")
-    f.pw_of[n] = st
+    f.pw_of[n] = build_pw(n, dec.prefetch and util.ceil_div(n * L.sh * L.W * L.C, lf) or nil)
     f.pw[#f.pw + 1] = n
   end)
   -- the projection whose prefetch covers the most lines (for the reason)

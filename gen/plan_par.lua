@@ -35,7 +35,9 @@ end
 function M.split(tg, p, threads)
   local L = p.L
   if threads <= 1 then return { kind = "one", why = "threads" } end
-  if p.macs < tg.par_min_macs then return { kind = "one", why = "small", macs = p.macs, min = tg.par_min_macs } end
+  if not M.worth(tg, p, threads) then
+    return { kind = "one", why = "small", macs = p.macs, min = tg.par_min_macs }
+  end
   local bands, task_floats
   local st = p.stages[1]
   if (L.op == "conv" or L.op == "pool") and st.row_range then
@@ -63,13 +65,25 @@ function M.split(tg, p, threads)
            rows = L.op == "separable" and L.MH or L.op == "dwconv" and L.OH or L.H }
 end
 
+-- Whether layer plan p, of p.macs, is worth a parallel call with
+-- `threads` workers: the one test every split decision starts from.
+function M.worth(tg, p, threads)
+  return threads > 1 and p.macs >= tg.par_min_macs
+end
+
+-- The height of a layer's bands when R output rows are split for
+-- `threads` workers: about 4 bands per worker, so that a worker slower
+-- than the others (threads > cores, another process) delays the layer by
+-- a quarter of its share.
+function M.band_rows(R, threads)
+  return max(1, floor(R / (4 * threads)))
+end
+
 -- The row bands of a projection layer of H rows split for `threads`
--- workers: about 4 bands per worker, so that a worker slower than the
--- others (threads > cores, another process) delays the layer by a quarter
--- of its share; { B, bands = {start, n, loop} } (a loop of bands of B rows
--- and one remainder band).
+-- workers (M.band_rows): { B, bands = {start, n, loop} } (a loop of bands
+-- of B rows and one remainder band).
 function M.pw_rows(H, threads)
-  local B = max(1, floor(H / (4 * threads)))
+  local B = M.band_rows(H, threads)
   local nb = floor(H / B)
   local bands = { { start = 0, n = B, loop = nb > 1 and nb or nil } }
   if H - nb * B > 0 then bands[#bands + 1] = { start = nb * B, n = H - nb * B } end
