@@ -36,7 +36,9 @@ local COMMON = {
   -- threads (plan_par.lua): a layer of fewer MACs runs on one thread.  With
   -- sg_pthreads.h's spinning workers 2 threads ran 5 us layers 1.75-1.85x
   -- faster than one (runtime/sg_pthreads.h), so a layer of about 2 us
-  -- still gains: 100k MACs at the ~50 GMAC/s a SIMD core sustains
+  -- should still gain: 100k MACs at the ~50 GMAC/s the AVX-512 layers ran
+  -- at (make bench, docs/performance.md).  An estimate: the crossover of a
+  -- generated layer is not measured yet
   par_min_macs = 100 * 1000,
 }
 
@@ -57,7 +59,8 @@ M.scalar = target({
   pw_nr = 4,
   -- fusion saves RAM: a separable layer whose intermediate exceeds this is fused
   fuse_min = 32 * 1024,
-  -- about 2 us of scalar code (~2.5 GMAC/s), as par_min_macs above
+  -- about 2 us of scalar code at an assumed ~2.5 GMAC/s (not measured), as
+  -- par_min_macs above
   par_min_macs = 5 * 1000,
 })
 
