@@ -122,7 +122,7 @@ sums() {
         }
         function add(sec, size, file,   k, f) {
             if (sec ~ /^\.(text|vectors|init|fini)/) k = "code"
-            else if (sec ~ /^\.(rodata|ARM\.)/ || sec ~ /_array/) k = "const"
+            else if (sec ~ /^\.(rodata|ARM\.ex)/ || sec ~ /_array/) k = "const"
             else if (sec ~ /^\.data/) k = "data"
             else if (sec ~ /^\.bss/ || sec == "COMMON") k = "bss"
             else return
@@ -226,7 +226,9 @@ kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
     printf '|---|'; col 1 | sed 's/[^|]*|/---|/g'; echo
     printf '| flash: code of the net (vww.c), bytes |'; col 2; echo
     printf '| flash: weights, const (vww_weights.c), bytes |'; col 4; echo
-    printf '| flash: other consts of vww.c, bytes |'; col 3; echo
+    if [ "$(cut -f 3 "$dir/figures.tsv" | sort -n | tail -n 1)" -gt 0 ]; then
+        printf '| flash: consts of vww.c besides the weights, bytes |'; col 3; echo
+    fi
     printf '| flash: main.c and startup.c code, bytes |'; col 5; echo
     printf '| flash: newlib and libgcc (printf, ...), bytes |'; col 6; echo
     printf '| flash: whole image (text + data), bytes |'; col 7; echo
