@@ -1,4 +1,5 @@
-# bench/bench.mk - `make bench`, `make bench-net` and `make bench-deps`;
+# bench/bench.mk - `make bench`, `make bench-net`, `make bench-deps` and
+# `make bench-mcu`;
 # included by the top-level Makefile (`include bench/bench.mk`).  Never
 # part of `make test`.
 #
@@ -30,6 +31,8 @@
 #   make bench-deps
 #       install XNNPACK, oneDNN and gnuplot (apt-get as root, else print the
 #       command and exit 2).
+#   make bench-mcu
+#       instructions per MAC on an emulated Cortex-M4F (below).
 
 SHAPES ?= examples/mobilenet_v1.lua
 TARGET ?= native
@@ -78,3 +81,19 @@ bench-deps:
 	  echo "make bench-deps: not root; run: sudo apt-get install -y $(BENCH_DEPS)" >&2; \
 	  exit 2; \
 	fi
+
+# make bench-mcu [MCU_SHAPES="a.lua b.lua"] [MCU_BOARDS="m4 m7"] [MCU_OPTS="-O2 -Os"]
+#     instructions per MAC of the generated scalar code and of the generic
+#     kernels, layer by layer and for the whole net, with code size, flash
+#     and RAM, on an emulated Cortex-M4F (qemu-system-arm -M mps2-an386;
+#     MCU_BOARDS=m7 adds the Cortex-M7) at -O2 and -Os:
+#     $(BUILD)/bench-mcu/<net>.txt and <net>.csv (bench/README.md,
+#     "Microcontrollers").  Default: the held-out layer set
+#     bench/mcu/layers.lua and the DS-CNN keyword-spotting net
+#     bench/mcu/dscnn.lua, a few minutes.  Skipped, exit 0, without
+#     gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm.
+MCU_SHAPES ?= bench/mcu/layers.lua bench/mcu/dscnn.lua
+
+.PHONY: bench-mcu
+bench-mcu: deps
+	@LUA="$(LUA)" bench/mcu/run.sh "$(BUILD)/bench-mcu" $(MCU_SHAPES)

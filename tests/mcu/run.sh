@@ -51,28 +51,13 @@ mkdir -p -- "$dir" || exit 1
 dir=$(CDPATH='' cd -- "$dir" && pwd)
 t_start=$(date +%s)
 
-skip_all() {
-    echo "test-mcu: SKIPPED ($1)"
+# shellcheck source=tests/mcu/common.sh
+. "$mcu/common.sh"
+why=$(mcu_missing "$LUA")
+if [ -n "$why" ]; then
+    echo "test-mcu: SKIPPED ($why)"
     exit 0
-}
-have() { command -v "$1" >/dev/null 2>&1; }
-
-pkgs="gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm"
-hint="as root: apt-get install $pkgs"
-have arm-none-eabi-gcc || skip_all "arm-none-eabi-gcc not found: Debian package gcc-arm-none-eabi; $hint"
-have qemu-system-arm || skip_all "qemu-system-arm not found: Debian package qemu-system-arm; $hint"
-for f in libc.a nosys.specs; do
-    p=$(arm-none-eabi-gcc -mcpu=cortex-m4 -mfpu=fpv4-sp-d16 -mfloat-abi=hard -mthumb -print-file-name="$f")
-    [ "$p" != "$f" ] || skip_all "newlib's $f for arm-none-eabi not found: Debian package libnewlib-arm-none-eabi; $hint"
-done
-machines=$(qemu-system-arm -M help 2>/dev/null)
-for m in mps2-an386 mps2-an500; do
-    case $machines in
-        *"$m "*) ;;
-        *) skip_all "this qemu-system-arm has no machine $m (QEMU 6.0 or later has it)" ;;
-    esac
-done
-have "$LUA" || skip_all "$LUA not found (make deps installs it)"
+fi
 
 if [ "$MCU_NETS" = all ]; then
     MCU_NETS=$(cd -- "$root/tests/nets" && ls -- *.lua)
@@ -85,11 +70,7 @@ nets="$*"
 
 # board M: its qemu machine, linker script and compiler flags.
 board() {
-    case $1 in
-        m4) machine=mps2-an386 ld=an386.ld cpu="-mcpu=cortex-m4 -mfpu=fpv4-sp-d16" ;;
-        m7) machine=mps2-an500 ld=an500.ld cpu="-mcpu=cortex-m7 -mfpu=fpv5-d16" ;;
-        *) echo "test-mcu: unknown board '$1' (m4, m7)" >&2; exit 2 ;;
-    esac
+    mcu_board "$1" || { echo "test-mcu: unknown board '$1' (m4, m7)" >&2; exit 2; }
 }
 for b in $MCU_BOARDS; do board "$b"; done
 
@@ -118,9 +99,7 @@ one() {
     fi
     t1=$(date +%s)
     size=$(arm-none-eabi-size "$d/test.elf" | awk 'NR == 2 { print "text " $1 " B, data " $2 " B, bss " $3 " B" }')
-    timeout "$MCU_TIMEOUT" qemu-system-arm -M "$machine" -nographic -monitor none \
-        -semihosting-config enable=on,target=native -icount shift=0 \
-        -kernel "$d/test.elf" </dev/null >"$d/run.log" 2>&1
+    mcu_qemu "$machine" "$d/test.elf" "$MCU_TIMEOUT" >"$d/run.log" 2>&1
     rc=$?
     t2=$(date +%s)
     times="build $((t1 - t0)) s, run $((t2 - t1)) s"

@@ -27,6 +27,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "mcu.h"
+
 /* Semihosting operations and reason codes. */
 #define SH_SYS_WRITEC        0x03
 #define SH_SYS_WRITE0        0x04
@@ -160,9 +162,9 @@ static volatile uint32_t systick_wraps;
 
 static void systick_handler(void) { systick_wraps++; }
 
-/* Printed at exit, for run.sh's log: how much of the heap the test took,
- * and the SysTick count. */
-static void report_at_exit(void)
+/* The ticks since start-up (mcu.h): the wraps and the counter read until
+ * no wrap came between the two reads. */
+uint64_t mcu_ticks(void)
 {
     uint32_t w1, w2, cv;
     do {
@@ -170,10 +172,18 @@ static void report_at_exit(void)
         cv = SYST_CVR;
         w2 = systick_wraps;
     } while (w1 != w2);
+    return ((uint64_t)w1 << 24) + (0xffffffu - cv);
+}
+
+/* Printed at exit, for run.sh's log: how much of the heap the test took,
+ * and the SysTick count. */
+static void report_at_exit(void)
+{
+    const uint64_t ticks = mcu_ticks();
     sh_puts("sepgen-mcu: heap peak ");
     sh_putdec(heap_peak);
     sh_puts(" bytes\nsepgen-mcu: systick ");
-    sh_putdec(((uint64_t)w1 << 24) + (0xffffffu - cv));
+    sh_putdec(ticks);
     sh_puts(" ticks\n");
 }
 
